@@ -1,0 +1,105 @@
+"""Shared test fixtures: real regions, reference data and the personas.
+
+Personas (as in healthchecks/meinBerlin): the citizen (anonymous), the planner
+of this district, the planner of another district, Träger A, Träger B, the
+committee member and the outsider (an account without membership).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from sozialplan.accounts.models import Membership, Role
+from sozialplan.offerings.models import Provider, ProviderKind
+from sozialplan.regions.models import District
+from tests.factories import real_districts
+
+PASSWORD = "test-passwort-0815"
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(db: None) -> None:
+    from sozialplan.catalog.services import load_reference
+
+    load_reference()
+
+
+@pytest.fixture
+def district(db: None) -> District:
+    """Landkreis Hildburghausen with its real Gemeinden (see tests/factories.py)."""
+    return real_districts()[0]
+
+
+@pytest.fixture
+def other_district(district: District) -> District:
+    """Ilm-Kreis: a second district, for tests of district isolation."""
+    return real_districts()[1]
+
+
+@pytest.fixture
+def provider_a(district: District) -> Provider:
+    return Provider.objects.create(
+        district=district,
+        name="Diakoniewerk der Superintendenturen Sonneberg und Hildburghausen/Eisfeld e.V.",
+        kind=ProviderKind.CHURCH,
+        legal_form="e. V.",
+    )
+
+
+@pytest.fixture
+def provider_b(district: District) -> Provider:
+    return Provider.objects.create(
+        district=district, name="Kreissportbund Hildburghausen e.V.", kind=ProviderKind.ASSOCIATION
+    )
+
+
+@dataclass
+class Personas:
+    planner: User
+    other_planner: User
+    traeger_a: User
+    traeger_b: User
+    committee: User
+    outsider: User
+
+
+@pytest.fixture
+def personas(district: District, other_district: District, provider_a: Provider, provider_b: Provider) -> Personas:
+    def make(name: str) -> User:
+        return User.objects.create_user(name, f"{name}@example.org", PASSWORD)
+
+    p = Personas(
+        planner=make("planerin"),
+        other_planner=make("planer-ilm"),
+        traeger_a=make("traeger-a"),
+        traeger_b=make("traeger-b"),
+        committee=make("gremium"),
+        outsider=make("aussen"),
+    )
+    Membership.objects.create(user=p.planner, district=district, role=Role.PLANNER)
+    Membership.objects.create(user=p.other_planner, district=other_district, role=Role.PLANNER)
+    Membership.objects.create(user=p.traeger_a, district=district, role=Role.PROVIDER, provider=provider_a)
+    Membership.objects.create(user=p.traeger_b, district=district, role=Role.PROVIDER, provider=provider_b)
+    Membership.objects.create(user=p.committee, district=district, role=Role.COMMITTEE)
+    return p
+
+
+PERSONA_NAMES = ["citizen", "planner", "other_planner", "traeger_a", "traeger_b", "committee", "outsider"]
+
+
+@pytest.fixture
+def client_as(personas: Personas) -> Callable[[str], Client]:
+    """``client_as("planner")`` → a logged-in test client; "citizen" is anonymous."""
+
+    def make(name: str) -> Client:
+        client = Client()
+        if name != "citizen":
+            client.force_login(getattr(personas, name))
+        return client
+
+    return make

@@ -1,0 +1,3 @@
+"""sozialplan: integrierte Sozialplanung for German districts (LSZ Thüringen)."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,49 @@
+"""Errors and summaries shared by all importers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class SourceError(Exception):
+    """A file that cannot be read as the expected format.
+
+    ``str(error)`` is a complete German sentence for the user, e.g.
+    "offers.csv, Zeile 7: Die Spalte „name“ ist leer."
+    """
+
+    def __init__(self, message: str, *, file: str = "", line: int | None = None) -> None:
+        self.file = file
+        self.line = line
+        self.reason = message
+        where = ", ".join(p for p in (file, f"Zeile {line}" if line is not None else "") if p)
+        super().__init__(f"{where}: {message}" if where else message)
+
+
+@dataclass
+class Rejected:
+    """A record that was not imported, and why (German)."""
+
+    line: int | None
+    key: str
+    reason: str
+
+
+@dataclass
+class ImportSummary:
+    """What an import did: counts and the rejected records with reasons."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: list[Rejected] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        text = (
+            f"neu: {self.created}, geändert: {self.updated}, "
+            f"unverändert: {self.unchanged}, abgelehnt: {len(self.rejected)}"
+        )
+        for r in self.rejected:
+            where = f"Zeile {r.line}" if r.line is not None else r.key
+            text += f"\n  – {where}: {r.reason}"
+        return text

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -23,10 +24,33 @@ PASSWORD = "test-passwort-0815"
 
 
 @pytest.fixture(autouse=True)
-def _reference_data(db: None) -> None:
+def _fast_password_hashing(settings: Any) -> None:
+    # PBKDF2 costs ~0.2 s per user; tests create six per persona set.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    """Load the reference data and the real regions once per test database.
+
+    Each test runs in a transaction that is rolled back, so these rows stay;
+    tests that flush the database (``transactional_db``) get them again from
+    the fixtures below, which only write what is missing.
+    """
     from sozialplan.catalog.services import load_reference
 
-    load_reference()
+    with django_db_blocker.unblock():
+        load_reference()
+        real_districts()
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(db: None) -> None:
+    from sozialplan.catalog.models import ActionField
+    from sozialplan.catalog.services import load_reference
+
+    if not ActionField.objects.exists():
+        load_reference()
 
 
 @pytest.fixture

@@ -1,49 +1,73 @@
-"""Real regions for tests, read from the repository's copies of the official files.
+"""Real regions for tests, loaded through the region importer from the repository's official files.
 
-Until the region importer exists, this creates the Land, two Kreise and a few
-Gemeinden with their real keys, names, areas and populations from GV100AD
-(Gebietsstand 30.11.2023) and centres from GV-ISys. Nothing here is invented.
+``real_districts()`` writes Land Thüringen, Kreis 16069 (Landkreis
+Hildburghausen, 32 Gemeinden) and Kreis 16070 (Ilm-Kreis) with their
+Gemeindeverbände, GV100AD figures (Gebietsstand 30.11.2023), GV-ISys centres,
+VG5000 boundaries and Zensus 2022 population, and hosts both as districts.
+Nothing here is invented.
+
+The files are parsed once per test process (module-level cache). The rows
+are written only when the districts are missing: once per test database
+(``django_db_setup`` in the root conftest), and again in a test that starts
+from a flushed database (``transactional_db``) or deletes them.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from django.conf import settings
+
+from sozialplan.regions.formats import RegionData, read_region_files
 from sozialplan.regions.models import District, Region, RegionKind
+from sozialplan.regions.services import apply_region_data
+from sozialplan.sources.gv100ad import in_scope
+
+REGION_FILES = (
+    "GV100AD_301123.txt",
+    "AuszugGV4QAktuell_2020Q4.csv",
+    "vg5000_gem_thueringen_20210101.geojson",
+    "vg5000_krs_deutschland_20210101.geojson",
+    "1000A-0000_1773175153999_de_flat.csv",
+)
+#: (Kreis key, district slug, district name)
+DISTRICTS = (
+    ("16069", "hildburghausen", "Landkreis Hildburghausen"),
+    ("16070", "ilm-kreis", "Ilm-Kreis"),
+)
+
+_PARSED: dict[str, RegionData] = {}
+
+
+def region_files() -> list[Path]:
+    """The repository's copies of the official region files (data/regions/)."""
+    return [Path(settings.DATA_DIR) / "regions" / name for name in REGION_FILES]
+
+
+def region_data(kreis_key: str) -> RegionData:
+    """The parsed records of one Kreis of Thüringen (and its Land), cached for the process."""
+    if not _PARSED:
+        everything = read_region_files(region_files(), only="16")
+        for key, _, _ in DISTRICTS:
+            _PARSED[key] = RegionData(
+                files=everything.files,
+                records=[r for r in everything.records if in_scope(r.key, key)],
+                centres=[(f, c) for f, c in everything.centres if c.ags.startswith(key)],
+                boundaries=[(f, b) for f, b in everything.boundaries if in_scope(b.key, key)],
+                census=[(f, c) for f, c in everything.census if c.ars.startswith(key)],
+                gv100ad_file=everything.gv100ad_file,
+            )
+    return _PARSED[kreis_key]
 
 
 def real_districts() -> tuple[District, District]:
-    """(Landkreis Hildburghausen, Ilm-Kreis), created once per test database."""
-    land, _ = Region.objects.get_or_create(kind=RegionKind.LAND, key="16", defaults={"name": "Thüringen"})
-    hbn, _ = Region.objects.get_or_create(
-        kind=RegionKind.KREIS,
-        key="16069",
-        defaults={"name": "Hildburghausen", "parent": land, "designation": "Landkreis"},
-    )
-    ilm, _ = Region.objects.get_or_create(
-        kind=RegionKind.KREIS, key="16070", defaults={"name": "Ilm-Kreis", "parent": land, "designation": "Kreis"}
-    )
-    gemeinden = [
-        ("16069024", "160690024024", "Hildburghausen, Stadt", 72.89, 11689, 50.425612, 10.729007, hbn),
-        ("16069043", "160690043043", "Schleusingen, Stadt", 125.59, 10620, 50.509068, 10.749262, hbn),
-        ("16069012", "160690012012", "Eisfeld, Stadt", 86.52, 7561, 50.427398, 10.907349, hbn),
-        ("16070004", "160700004004", "Arnstadt, Stadt", 104.99, 28124, 50.8333, 10.946529, ilm),
-    ]
-    for ags, ars, name, area, pop, lat, lon, kreis in gemeinden:
-        Region.objects.get_or_create(
-            kind=RegionKind.GEMEINDE,
-            key=ags,
-            defaults={
-                "ars": ars,
-                "name": name,
-                "parent": kreis,
-                "area_km2": area,
-                "population": pop,
-                "latitude": lat,
-                "longitude": lon,
-                "designation": "Stadt",
-            },
-        )
-    d1, _ = District.objects.get_or_create(
-        region=hbn, defaults={"slug": "hildburghausen", "name": "Landkreis Hildburghausen"}
-    )
-    d2, _ = District.objects.get_or_create(region=ilm, defaults={"slug": "ilm-kreis", "name": "Ilm-Kreis"})
-    return d1, d2
+    """(Landkreis Hildburghausen, Ilm-Kreis); regions and districts are written if missing."""
+    districts: list[District] = []
+    for kreis_key, slug, name in DISTRICTS:
+        district = District.objects.filter(slug=slug).select_related("region").first()
+        if district is None:
+            apply_region_data(region_data(kreis_key), only=kreis_key)
+            kreis = Region.objects.get(kind=RegionKind.KREIS, key=kreis_key)
+            district = District.objects.create(region=kreis, slug=slug, name=name)
+        districts.append(district)
+    return districts[0], districts[1]

@@ -76,3 +76,15 @@ def is_any_provider(user: Any) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     return any(m.role == Role.PROVIDER for m in memberships_of(user))
+
+
+@predicate
+def is_district_provider(user: Any, obj: Any) -> bool:
+    """Acts for at least one Träger of the object's district (may propose offers there)."""
+    return has_role(user, district_of(obj), Role.PROVIDER)
+
+
+@predicate
+def is_superuser(user: Any) -> bool:
+    """An active superuser (administration of the installation, Django admin)."""
+    return bool(getattr(user, "is_active", False) and getattr(user, "is_superuser", False))

@@ -8,4 +8,6 @@ urlpatterns = [
     path("angebote/", views.offer_list, name="offer_list"),
     path("angebote/<uuid:uuid>/", views.offer_detail, name="offer_detail"),
     path("ueber/", views.about, name="about"),
+    path("karte/gemeinden.geojson", views.gemeinden_geojson, name="gemeinden_geojson"),
+    path("karte/angebote.geojson", views.offers_geojson, name="offers_geojson"),
 ]

@@ -62,6 +62,7 @@ class Region(models.Model):
     postcode = models.CharField(_("PLZ Verwaltungssitz"), max_length=5, blank=True)
     latitude = models.FloatField(_("Breitengrad Mittelpunkt"), null=True, blank=True)
     longitude = models.FloatField(_("Längengrad Mittelpunkt"), null=True, blank=True)
+    centre_source = models.CharField(_("Quelle Mittelpunkt"), max_length=200, blank=True)
     boundary = models.JSONField(_("Grenze (GeoJSON, WGS84)"), null=True, blank=True)
     boundary_source = models.CharField(_("Quelle Grenze"), max_length=200, blank=True)
     valid_from = models.DateField(_("gültig ab"), null=True, blank=True)

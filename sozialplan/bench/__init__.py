@@ -1,0 +1,1 @@
+"""Benchmarks run by ``make bench`` (``sozialplan bench``): ratios against a baseline in the same run."""

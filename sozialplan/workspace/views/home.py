@@ -1,0 +1,83 @@
+"""/planung/ (the user's districts) and /planung/traeger/ (the Träger area "Meine Angebote")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from sozialplan.accounts.models import Role
+from sozialplan.accounts.rules import memberships_of
+from sozialplan.audit.models import AuditEntry
+from sozialplan.offerings.models import ChangeState, Offering, OfferingChange, Provider, ReviewState, Site
+from sozialplan.regions.models import District
+from sozialplan.workspace.access import acting_user
+
+
+@dataclass(frozen=True)
+class OfferRow:
+    offer: Offering
+    has_pending_change: bool
+    rejection_reason: str
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """The districts whose workspace the user may open; straight there if it is only one."""
+    user = acting_user(request)
+    candidates = District.objects.all() if user.is_superuser else {m.district for m in memberships_of(user)}
+    districts = sorted((d for d in candidates if user.has_perm("offerings.view_workspace", d)), key=lambda d: d.name)
+    is_provider = user.has_perm("offerings.view_provider_area")
+    if len(districts) == 1 and not is_provider:
+        return redirect("workspace:dashboard", district=districts[0].slug)
+    if not districts and is_provider:
+        return redirect("workspace:provider_home")
+    return render(request, "workspace/home.html", {"districts": districts, "is_provider": is_provider})
+
+
+@login_required
+@require_GET
+def provider_home(request: HttpRequest) -> HttpResponse:
+    """Meine Angebote: the offers and Standorte of every Träger the user acts for."""
+    user = acting_user(request)
+    if not user.has_perm("offerings.view_provider_area"):
+        return redirect("workspace:home")
+    provider_ids = [m.provider_id for m in memberships_of(user) if m.role == Role.PROVIDER]
+    providers = list(Provider.objects.filter(pk__in=provider_ids).select_related("district").order_by("name"))
+    offers = list(
+        Offering.objects.filter(provider__in=provider_ids).select_related("district", "provider").order_by("name")
+    )
+    pending = OfferingChange.objects.filter(offering__provider__in=provider_ids, state=ChangeState.PENDING)
+    pending_ids = set(pending.values_list("offering_id", flat=True))
+    decisions = (
+        OfferingChange.objects.filter(offering__provider__in=provider_ids)
+        .exclude(state=ChangeState.PENDING)
+        .select_related("offering", "offering__district")
+        .order_by("-decided_at")[:10]
+    )
+    rejected_uuids = [str(o.uuid) for o in offers if o.review_state == ReviewState.REJECTED]
+    reasons = {
+        e.object_id: e.note
+        for e in AuditEntry.objects.filter(action="rejected", object_type="offering", object_id__in=rejected_uuids)
+        .order_by("at")
+        .only("object_id", "note")
+    }
+    rows = [OfferRow(o, o.pk in pending_ids, reasons.get(str(o.uuid), "")) for o in offers]
+    sites = Site.objects.filter(provider__in=provider_ids).select_related("gemeinde", "district").order_by("name")
+    groups = [
+        {
+            "provider": p,
+            "offers": [r for r in rows if r.offer.provider_id == p.pk],
+            "sites": [s for s in sites if s.provider_id == p.pk],
+        }
+        for p in providers
+    ]
+    return render(
+        request,
+        "workspace/provider_home.html",
+        {"groups": groups, "decisions": decisions, "pending_count": len(pending_ids)},
+    )

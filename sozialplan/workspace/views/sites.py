@@ -1,0 +1,134 @@
+"""Standorte in the workspace: list, create, edit (planners and their own Träger), retire."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from sozialplan.offerings import services
+from sozialplan.offerings.forms import SiteForm, providers_for
+from sozialplan.offerings.models import OfferingStatus, Site
+from sozialplan.offerings.values import site_data
+from sozialplan.regions.models import District
+from sozialplan.workspace.access import acting_user, get_district, get_site, require
+from sozialplan.workspace.forms import SiteFilterForm
+from sozialplan.workspace.views._common import add_service_errors, paginate, workspace_context
+
+
+@login_required
+@require_GET
+def site_list(request: HttpRequest, district: str) -> HttpResponse:
+    d = get_district(request, district)
+    require(request, "offerings.view_workspace", d)
+    form = SiteFilterForm(request.GET or None, district=d)
+    sites = Site.objects.filter(district=d)
+    state = form.value("state")
+    if state == "retired":
+        sites = sites.filter(retired_at__isnull=False)
+    elif state != "all":
+        sites = sites.filter(retired_at__isnull=True)
+    if gemeinde := form.value("gemeinde"):
+        sites = sites.filter(gemeinde=gemeinde)
+    if q := form.value("q"):
+        sites = sites.filter(Q(name__icontains=q) | Q(street__icontains=q) | Q(town__icontains=q))
+    sites = (
+        sites.select_related("provider", "gemeinde")
+        .annotate(offer_count=Count("offerings", filter=~Q(offerings__status=OfferingStatus.DEFUNCT)))
+        .order_by("name", "pk")
+    )
+    page = paginate(request, sites)
+    return render(request, "workspace/site_list.html", workspace_context(request, d, form=form, page=page))
+
+
+def _form(request: HttpRequest, district: District, site: Site | None) -> SiteForm:
+    user = acting_user(request)
+    planner = user.has_perm("offerings.approve_offering", district)
+    return SiteForm(
+        request.POST or None,
+        instance=site,
+        district=district,
+        providers=providers_for(user, district, planner=planner),
+        planner=planner,
+    )
+
+
+def _render(request: HttpRequest, district: District, form: SiteForm, site: Site | None) -> HttpResponse:
+    user = acting_user(request)
+    offers = site.offerings.select_related("district").order_by("name") if site is not None else []
+    context = workspace_context(
+        request,
+        district,
+        form=form,
+        site=site,
+        can_retire=site is not None and user.has_perm("offerings.retire_site", site),
+        offers=[o for o in offers if user.has_perm("offerings.view_offering", o)],
+    )
+    return render(request, "workspace/site_form.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def site_create(request: HttpRequest, district: str) -> HttpResponse:
+    d = get_district(request, district)
+    require(request, "offerings.add_site", d)
+    form = _form(request, d, None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            site = services.create_site(acting_user(request), d, site_data(form.cleaned_data))
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Der Standort wurde angelegt."))
+            return redirect("workspace:site_edit", district=d.slug, uuid=site.uuid)
+    return _render(request, d, form, None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def site_edit(request: HttpRequest, district: str, uuid: UUID) -> HttpResponse:
+    d = get_district(request, district)
+    site = get_site(request, d, uuid)
+    require(request, "offerings.change_site", site)
+    form = _form(request, d, site)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_site(acting_user(request), site, site_data(form.cleaned_data))
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Der Standort wurde gespeichert."))
+            return redirect("workspace:site_edit", district=d.slug, uuid=site.uuid)
+    return _render(request, d, form, site)
+
+
+def _retire(request: HttpRequest, district: str, uuid: UUID, *, retired: bool) -> HttpResponse:
+    d = get_district(request, district)
+    site = get_site(request, d, uuid)
+    require(request, "offerings.retire_site", site)
+    if retired:
+        services.retire_site(acting_user(request), site)
+        messages.success(request, _("Der Standort ist als aufgegeben markiert."))
+    else:
+        services.reactivate_site(acting_user(request), site)
+        messages.success(request, _("Der Standort ist wieder aktiv."))
+    return redirect("workspace:site_edit", district=d.slug, uuid=site.uuid)
+
+
+@login_required
+@require_POST
+def site_retire(request: HttpRequest, district: str, uuid: UUID) -> HttpResponse:
+    return _retire(request, district, uuid, retired=True)
+
+
+@login_required
+@require_POST
+def site_reactivate(request: HttpRequest, district: str, uuid: UUID) -> HttpResponse:
+    return _retire(request, district, uuid, retired=False)

@@ -34,7 +34,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy sozialplan tests
+	$(BIN)/mypy sozialplan tests conftest.py
 
 check: $(STAMP)
 	$(BIN)/sozialplan makemigrations --check --dry-run
@@ -42,7 +42,7 @@ check: $(STAMP)
 		$(BIN)/sozialplan check --deploy --fail-level WARNING
 
 test-fast: $(STAMP)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2
 
 ## make test-browser: Playwright + axe-core in Debian's chromium (/usr/bin/chromium)
 test-browser: $(STAMP)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
+from django.conf import settings
 from django.db import transaction
 from django.test import Client
 from pytest_django import DjangoDbBlocker
@@ -46,13 +47,17 @@ def people(shared: Shared, db: None) -> Personas:
 
 
 @pytest.fixture
-def client_for(people: Personas) -> Callable[[str], Client]:
-    """``client_for("planner")`` → a logged-in client; "citizen" is anonymous."""
+def client_for(shared: Shared, people: Personas) -> Callable[[str], Client]:
+    """``client_for("planner")`` → a logged-in client; "citizen" is anonymous.
+
+    The client carries the persona's session made once for the module (logging in
+    anew for every request would cost more than the request itself).
+    """
 
     def make(name: str) -> Client:
         client = Client()
         if name != "citizen":
-            client.force_login(getattr(people, name))
+            client.cookies[settings.SESSION_COOKIE_NAME] = shared.sessions[name]
         return client
 
     return make

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.test import Client
 
 from conftest import Personas
 from sozialplan.accounts.models import Membership, Role
@@ -184,6 +185,17 @@ def make_personas(district: District, other_district: District, provider_a: Prov
 class Shared:
     world: World
     personas: Personas
+    sessions: dict[str, str]  # persona name → session key of a logged-in session
+
+
+def log_in(personas: Personas) -> dict[str, str]:
+    """One logged-in session per persona (``force_login`` once, reused by every test's client)."""
+    keys = {}
+    for name, user in vars(personas).items():
+        client = Client()
+        client.force_login(user)
+        keys[name] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return keys
 
 
 def build_shared() -> Shared:
@@ -200,7 +212,8 @@ def build_shared() -> Shared:
         district=district, name="Kreissportbund Hildburghausen e.V.", kind=ProviderKind.ASSOCIATION
     )
     personas = make_personas(district, other_district, provider_a, provider_b)
-    return Shared(build_world(district, provider_a, provider_b, personas.traeger_a, personas.traeger_b), personas)
+    world = build_world(district, provider_a, provider_b, personas.traeger_a, personas.traeger_b)
+    return Shared(world, personas, log_in(personas))
 
 
 def fresh_world(world: World) -> World:

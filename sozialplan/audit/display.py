@@ -22,8 +22,8 @@ from sozialplan.audit.models import AuditEntry
 #: Longest value shown in a change row (characters); the entry keeps the full value.
 MAX_SHOWN = 500
 
-#: German names of the actions services record. Importers write "create"/"update"
-#: (imperative); the workflows write past participles; both read the same.
+#: German names of the actions services record (past participles). "create" and
+#: "update" are older spellings, kept so that existing entries stay readable.
 ACTION_LABELS: dict[str, Any] = {
     "created": _("angelegt"),
     "create": _("angelegt"),

@@ -297,7 +297,7 @@ class _Importer:
         if kind not in ProviderKind.values:
             kind = ProviderKind.OTHER
         provider = Provider.objects.create(district=self.district, name=name, kind=kind, legal_form=legal_form)
-        record(actor=self.actor, district=self.district, action="create", obj=provider, note="Import (Angebots-CSV)")
+        record(actor=self.actor, district=self.district, action="created", obj=provider, note="Import (Angebots-CSV)")
         self.providers[name] = provider
         self.new_providers += 1
         return provider
@@ -333,7 +333,7 @@ class _Importer:
         site = self.sites.get(key)
         if site is None:
             site = Site.objects.create(uuid=key, district=self.district, **values)
-            record(actor=self.actor, district=self.district, action="create", obj=site, note="Import (Angebots-CSV)")
+            record(actor=self.actor, district=self.district, action="created", obj=site, note="Import (Angebots-CSV)")
             self.sites[key] = site
             self.labels.sites[site.pk] = str(site)
             self.new_sites += 1
@@ -347,7 +347,7 @@ class _Importer:
             record(
                 actor=self.actor,
                 district=self.district,
-                action="update",
+                action="updated",
                 obj=site,
                 changes=diff(before, snapshot(site)),
                 note="Import (Angebots-CSV)",
@@ -428,13 +428,13 @@ class _Importer:
         for item in planned:
             note = f"Import {file}, Zeile {item.row.line}"
             if item.created:
-                record(actor=self.actor, district=self.district, action="create", obj=item.offering, note=note)
+                record(actor=self.actor, district=self.district, action="created", obj=item.offering, note=note)
                 self.summary.created += 1
             elif item.changes:
                 record(
                     actor=self.actor,
                     district=self.district,
-                    action="update",
+                    action="updated",
                     obj=item.offering,
                     changes=item.changes,
                     note=note,

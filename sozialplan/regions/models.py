@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -95,6 +96,16 @@ class Region(models.Model):
         return self.population / self.area_km2
 
 
+#: Slugs that name fixed pages under /planung/ and so cannot name a district.
+RESERVED_DISTRICT_SLUGS = frozenset({"traeger"})
+
+
+def validate_district_slug(value: str) -> None:
+    """Reject slugs that would shadow a fixed URL (e.g. /planung/traeger/)."""
+    if value in RESERVED_DISTRICT_SLUGS:
+        raise ValidationError(_("„%(slug)s“ ist reserviert und kann kein Kurzname sein."), params={"slug": value})
+
+
 class District(models.Model):
     """A Landkreis or kreisfreie Stadt hosted by this installation.
 
@@ -105,7 +116,7 @@ class District(models.Model):
     region = models.OneToOneField(
         Region, on_delete=models.PROTECT, limit_choices_to={"kind": RegionKind.KREIS}, verbose_name=_("Kreis")
     )
-    slug = models.SlugField(_("Kurzname"), unique=True)
+    slug = models.SlugField(_("Kurzname"), unique=True, validators=[validate_district_slug])
     name = models.CharField(_("Name"), max_length=200)
     contact_email = models.EmailField(_("Kontakt E-Mail"), blank=True)
     website = models.URLField(_("Website"), blank=True)

@@ -199,7 +199,7 @@ def planning_areas_from_verwaltungsgemeinschaften(
                 record(
                     actor=actor,
                     district=district,
-                    action="create" if created else "update",
+                    action="created" if created else "updated",
                     obj=area,
                     note="Planungsraum aus Verwaltungsgemeinschaft (GV100AD)",
                 )

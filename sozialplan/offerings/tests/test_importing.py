@@ -217,7 +217,7 @@ def test_it_records_what_a_second_import_changed(district: District) -> None:
     changed = [line.replace("Diakonisches Werk Henneberger Land e.V.", "") for line in lines]
     summary = import_offers_file(district=district, data="\n".join(changed).encode(), filename="neu.csv", actor=None)
     assert (summary.created, summary.updated, summary.unchanged) == (0, 1, 71)
-    entry = AuditEntry.objects.filter(action="update", object_type="offering").get()
+    entry = AuditEntry.objects.filter(action="updated", object_type="offering").get()
     assert entry.changes["provider"] == ["Diakonisches Werk Henneberger Land e.V.", None]
     assert entry.note == "Import neu.csv, Zeile 18"
 

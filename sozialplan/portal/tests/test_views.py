@@ -209,7 +209,7 @@ def test_the_offer_page_shows_verification_schedule_and_service_area(
     assert "noch nicht geprüft" not in html
     assert "wöchentlich Montag, Donnerstag 09:00–12:00 Uhr" in html
     assert "kostenfrei" in html
-    assert "Einzugsgebiet: Hildburghausen (ganzer Kreis)" in html
+    assert "Einzugsgebiet: ganzer Kreis Hildburghausen" in html
     assert "kein fester Ort" in html
     assert "sp-offer-points" not in html  # nothing to draw
 

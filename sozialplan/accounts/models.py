@@ -8,6 +8,7 @@ what the public sees.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -48,3 +49,12 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.district} – {self.get_role_display()}"
+
+    def clean(self) -> None:
+        """A Träger membership names a Träger of the same district; other roles name none."""
+        if self.role == Role.PROVIDER and self.provider is None:
+            raise ValidationError({"provider": _("Für die Rolle Träger muss ein Träger gewählt werden.")})
+        if self.role != Role.PROVIDER and self.provider is not None:
+            raise ValidationError({"provider": _("Nur die Rolle Träger ist an einen Träger gebunden.")})
+        if self.provider is not None and self.provider.district_id != self.district_id:
+            raise ValidationError({"provider": _("Der Träger gehört zu einem anderen Landkreis.")})

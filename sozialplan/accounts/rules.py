@@ -67,7 +67,13 @@ def is_provider_member(user: Any, obj: Any) -> bool:
     provider_id = obj.pk if isinstance(obj, Provider) else getattr(obj, "provider_id", None)
     if provider_id is None:
         return False
-    return any(m.role == Role.PROVIDER and m.provider_id == provider_id for m in memberships_of(user))
+    district_id = getattr(obj, "district_id", None)
+    # The membership's district must be the object's too: a membership that
+    # names a Träger of another district (a data-entry error) grants nothing.
+    return any(
+        m.role == Role.PROVIDER and m.provider_id == provider_id and m.district_id == district_id
+        for m in memberships_of(user)
+    )
 
 
 @predicate

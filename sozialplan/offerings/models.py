@@ -5,7 +5,9 @@ The model is a superset of Open Referral HSDS 3.0 (see docs/hsds.md):
 * ``Provider`` (Träger) ↔ HSDS ``organization``
 * ``Site`` (Standort) ↔ HSDS ``location`` with its ``address`` and ``accessibility``
 * ``Offering`` (Angebot) ↔ HSDS ``service``; ``Offering.sites`` ↔ ``service_at_location``
-* ``Schedule`` ↔ HSDS ``schedule``; ``Phone``/``Contact`` ↔ HSDS ``phone``/``contact``
+* ``Schedule`` ↔ HSDS ``schedule``; the ``phone``/``email`` fields ↔ HSDS ``phones``
+  and the object's ``email`` (contact persons are not modelled: no personal data;
+  imported HSDS ``contacts`` are kept in ``hsds_extra``)
 * Handlungsfelder, Zielgruppen, Angebotsart, Querschnittsthemen ↔ HSDS ``attribute``
   with ``taxonomy_term``; ``served_regions`` ↔ ``service_area``.
 

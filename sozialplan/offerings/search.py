@@ -112,6 +112,8 @@ def _searchable_parts(offering: Offering) -> Iterable[str]:
         yield offering.provider.name
         yield offering.provider.alternate_name
     for site in offering.sites.all():
+        if site.retired_at is not None:
+            continue  # a given-up Standort is no longer where the offer is found
         yield from (site.name, site.town, site.postcode, site.street)
         if site.gemeinde is not None:
             yield site.gemeinde.name

@@ -87,6 +87,14 @@
     });
   }
 
+  // Leaflet inserts string tooltips as HTML; data (Gemeinde or Planungsraum
+  // names typed by users) must never become markup, so pass a text node.
+  function plainText(text) {
+    var span = document.createElement("span");
+    span.textContent = text;
+    return span;
+  }
+
   function boundaryLayer(collection, options) {
     var base = { color: "#2044aa", weight: 1.2, opacity: 0.9, fillColor: "#2044aa", fillOpacity: 0.06 };
     return L.geoJSON(collection, {
@@ -97,7 +105,7 @@
       },
       onEachFeature: function (feature, layer) {
         var text = options.boundaryTooltip ? options.boundaryTooltip(feature) : (feature.properties || {}).name;
-        if (text) { layer.bindTooltip(String(text), { sticky: true }); }
+        if (text) { layer.bindTooltip(plainText(String(text)), { sticky: true }); }
         if (options.onBoundary) { options.onBoundary(feature, layer); }
       }
     });

@@ -73,6 +73,20 @@
     control.addTo(map);
   }
 
+  // Leaflet inserts string tooltips and attributions as HTML; names typed by
+  // users (Planungsräume) must stay text.
+  function plainText(value) {
+    var span = document.createElement("span");
+    span.textContent = String(value);
+    return span;
+  }
+
+  function escapeHtml(value) {
+    var div = document.createElement("div");
+    div.textContent = String(value);
+    return div.innerHTML;
+  }
+
   function tooltipText(props, el) {
     var parts = [props.name + ": " + props.offers + " " + el.dataset.labelOffers];
     if (props.areas && props.areas.length) {
@@ -90,7 +104,7 @@
         return { color: "#4d4d4d", weight: 1, fillOpacity: 0.85, fillColor: OFFER_COLOURS[offerClass(f.properties.offers, breaks)] };
       },
       onEachFeature: function (f, shape) {
-        shape.bindTooltip(tooltipText(f.properties, el), { sticky: true });
+        shape.bindTooltip(plainText(tooltipText(f.properties, el)), { sticky: true });
         shape.on("click", function () { window.location.href = f.properties.url; });
       }
     }).addTo(map);
@@ -125,7 +139,7 @@
           fillColor: first ? AREA_COLOURS[colourOf[first.id]] : NONE_COLOUR
         };
       },
-      onEachFeature: function (f, shape) { shape.bindTooltip(tooltipText(f.properties, el), { sticky: true }); }
+      onEachFeature: function (f, shape) { shape.bindTooltip(plainText(tooltipText(f.properties, el)), { sticky: true }); }
     }).addTo(map);
     var entries = areas.map(function (a) { return { index: colourOf[a.id], kind: "area", label: a.name }; });
     entries.push({ index: "none", kind: "area", label: el.dataset.labelNone });
@@ -148,7 +162,7 @@
     var layer = L.geoJSON(data, {
       style: styleFor,
       onEachFeature: function (f, shape) {
-        shape.bindTooltip(f.properties.name, { sticky: true });
+        shape.bindTooltip(plainText(f.properties.name), { sticky: true });
         shape.on("click", function () {
           var input = box(f.properties.id);
           if (input) {
@@ -182,7 +196,7 @@
         var mode = el.dataset.mode;
         var layer = mode === "areas" ? drawAreas(map, el, data)
           : mode === "select" ? drawSelection(map, el, data) : drawOffers(map, el, data);
-        (data.attribution || []).forEach(function (source) { map.attributionControl.addAttribution(source); });
+        (data.attribution || []).forEach(function (source) { map.attributionControl.addAttribution(escapeHtml(source)); });
         var bounds = layer.getBounds();
         if (bounds.isValid()) { map.fitBounds(bounds, { padding: [8, 8] }); }
       })

@@ -52,3 +52,27 @@ def test_it_refuses_a_login_post_without_csrf_token(personas: Personas) -> None:
     client = Client(enforce_csrf_checks=True)
     response = client.post(reverse("accounts:login"), {"username": "planerin", "password": PASSWORD})
     assert response.status_code == 403
+
+
+def test_it_pauses_logins_after_too_many_failures(personas: Personas) -> None:
+    client = Client()
+    for _ in range(5):
+        client.post(reverse("accounts:login"), {"username": "planerin", "password": "falsch"})
+    response = client.post(reverse("accounts:login"), {"username": "planerin", "password": PASSWORD})
+    assert response.status_code == 200
+    assert "Zu viele fehlgeschlagene Anmeldungen" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_successful_login_resets_the_count(personas: Personas) -> None:
+    client = Client()
+    for _ in range(4):
+        client.post(reverse("accounts:login"), {"username": "planerin", "password": "falsch"})
+    assert client.post(reverse("accounts:login"), {"username": "planerin", "password": PASSWORD}).status_code == 302
+
+
+def test_failures_of_one_name_do_not_lock_out_colleagues_at_the_same_address(personas: Personas) -> None:
+    client = Client()
+    for _ in range(5):
+        client.post(reverse("accounts:login"), {"username": "planerin", "password": "falsch"})
+    assert client.post(reverse("accounts:login"), {"username": "gremium", "password": PASSWORD}).status_code == 302

@@ -104,6 +104,17 @@ def test_changing_a_site_updates_its_offers(offers: dict[str, Offering]) -> None
     assert names(filter_by_query(Offering.objects.all(), "birkenfeld")) == {"Jugendamt des Landkreises Hildburghausen"}
 
 
+def test_a_retired_site_no_longer_finds_its_offers(offers: dict[str, Offering]) -> None:
+    from django.utils import timezone
+
+    site = Site.objects.get(name="Jugendamt des Landkreises Hildburghausen")
+    site.town = "Hildburghausen OT Birkenfeld"
+    site.save()
+    site.retired_at = timezone.now()
+    site.save()
+    assert names(filter_by_query(Offering.objects.all(), "birkenfeld")) == set()
+
+
 def test_m2m_changes_from_either_side_update_the_text(offers: dict[str, Offering]) -> None:
     kita = offers["Kindertagesstätte „Werraspatzen“"]
     seniors = TargetGroup.objects.get(code="senioren")

@@ -79,8 +79,12 @@ def _field(model: type[models.Model] | None, name: str) -> Any:
 
 
 def field_label(object_type: str, name: str) -> str:
+    """The German label of a field; a reverse relation (an offer's Zeitpläne) by its model's plural name."""
     field = _field(_model(object_type), name)
     label = getattr(field, "verbose_name", None)
+    related = field.related_model if isinstance(field, models.ForeignObjectRel) else None
+    if not label and isinstance(related, type) and issubclass(related, models.Model):
+        label = related._meta.verbose_name_plural
     return str(capfirst(label)) if label else name
 
 

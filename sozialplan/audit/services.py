@@ -31,7 +31,7 @@ def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, Js
             target = getattr(obj, field.name)
             values[field.name] = None if target is None else str(target)
         elif isinstance(field, models.Field) and field.concrete and not field.auto_created:
-            if field.name in ("search_text", "hsds_extra", "created_at", "updated_at"):
+            if field.name in ("search_text", "hsds_extra", "import_snapshot", "created_at", "updated_at"):
                 continue
             value = field.value_from_object(obj)
             values[field.name] = value if isinstance(value, (str, int, float, bool, type(None))) else str(value)

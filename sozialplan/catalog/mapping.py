@@ -2,7 +2,9 @@
 
 * ``category_mapping.csv``: a source category (e.g. "Kindertagesstätte") →
   Angebotsart, Handlungsfelder (``3;6``), Zielgruppen and Querschnittsthemen
-  (codes), with a note on the reasoning.
+  (codes), whether an offer of the category that the source gives without
+  address serves the whole Kreis (``district_wide``: ``ja`` or empty), and a
+  note on the reasoning.
 * ``target_group_phrases.csv``: a phrase found (case-insensitively, as a
   substring) in the free-text Zielgruppe of an offer → a Zielgruppe code.
 * ``provider_kinds.csv``: a pattern found case-insensitively at the start of a
@@ -25,20 +27,27 @@ from pathlib import Path
 
 from sozialplan.sources.errors import SourceError
 
-CATEGORY_COLUMNS = ("category", "offer_type", "action_fields", "target_groups", "themes", "notes")
+CATEGORY_COLUMNS = ("category", "offer_type", "action_fields", "target_groups", "themes", "district_wide", "notes")
 PHRASE_COLUMNS = ("phrase", "target_group")
 PROVIDER_COLUMNS = ("pattern", "kind", "legal_form", "notes")
 
 
 @dataclass(frozen=True, slots=True)
 class CategoryRule:
-    """What a source category means in sozialplan's reference data (codes)."""
+    """What a source category means in sozialplan's reference data (codes).
+
+    ``district_wide``: an offer of this category that the source gives without
+    any address serves the whole Kreis from no fixed place ("kreisweit", e.g.
+    the Kreisseniorenbüro). Without it such an offer's place is unknown. An
+    offer with an address always gets its Standort, whatever this says.
+    """
 
     category: str
     offer_type: str
     action_fields: tuple[int, ...]
     target_groups: tuple[str, ...]
     themes: tuple[str, ...]
+    district_wide: bool = False
     notes: str = ""
 
 
@@ -106,6 +115,10 @@ def _rows(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str
     return rows
 
 
+#: Values of the ``district_wide`` column (folded) and what they mean.
+_DISTRICT_WIDE = {"ja": True, "": False}
+
+
 def _codes(text: str) -> tuple[str, ...]:
     return tuple(c.strip() for c in text.split(";") if c.strip())
 
@@ -126,12 +139,16 @@ def load_offer_mapping(directory: Path | None = None) -> OfferMapping:
         key = row["category"].casefold()
         if not key or key in mapping.categories:
             raise SourceError("Kategorie leer oder doppelt.", file=path.name, line=line)
+        flag = row["district_wide"].casefold()
+        if flag not in _DISTRICT_WIDE:
+            raise SourceError("„district_wide“ ist „ja“ oder leer.", file=path.name, line=line)
         mapping.categories[key] = CategoryRule(
             category=row["category"],
             offer_type=row["offer_type"],
             action_fields=fields,
             target_groups=_codes(row["target_groups"]),
             themes=_codes(row["themes"]),
+            district_wide=_DISTRICT_WIDE[flag],
             notes=row["notes"],
         )
     for _, row in _rows(directory / "target_group_phrases.csv", PHRASE_COLUMNS):

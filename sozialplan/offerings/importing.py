@@ -15,32 +15,58 @@ What becomes what:
   GV100AD names look like "Hildburghausen, Stadt"), else from ``town``. The
   repository has no offline geocoder, so the position is the Gemeinde's centre
   with ``position_precision = gemeinde``.
-* Rows without Gemeinde and town (district-wide offers such as the
-  Kreisseniorenbüro) get no site; they serve the whole Kreis.
+* Rows without Gemeinde and town get no site. If their category is
+  district-wide in the mapping table (``district_wide = ja``, e.g. the
+  Kreisseniorenbüro) they serve the whole Kreis; otherwise their place is
+  unknown: no site and no served region, listed in the summary as
+  "ohne Ort (Adresse in der Quelle nicht genannt)".
 * ``assured_date`` stays empty: nobody verified the offers in sozialplan; the
-  source date is kept in ``source_date``. Imported offers are approved.
+  source date is kept in ``source_date``. New offers are active and approved.
 
 Identity: an offer is the same offer when district, name and source URL are
 the same (its ``uuid`` is a UUID5 of these), so a second import changes
-nothing. The whole file is written in one transaction.
+nothing.
+
+Re-imports respect what people did (``import_merge``): the ``status`` and
+``review_state`` of an existing offer are never changed, an exact position
+(``position_precision = exact``) is never replaced by an approximate one, and
+a field that a person changed since the last import keeps its value (reported
+as "lokal geändert, nicht überschrieben").
+
+All or nothing: the whole file is written in one transaction, and if any row
+is invalid nothing is written (``InvalidRowsError`` names every bad row)
+unless ``skip_invalid`` asks to import the valid rows and report the rest.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
+import sys
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
-from django.db.models import ManyToManyField
+from django.db.models import Field
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from tqdm import tqdm
 
 from sozialplan.audit.services import diff, record, snapshot
-from sozialplan.catalog.mapping import OfferMapping, load_offer_mapping
-from sozialplan.catalog.models import ActionField, CrossCuttingTheme, OfferType, TargetGroup
+from sozialplan.catalog.mapping import CategoryRule, OfferMapping, load_offer_mapping
+from sozialplan.offerings.import_lookup import (
+    Catalog,
+    GemeindeNames,
+    Labels,
+    Links,
+    label,
+    municipal_name,
+    name_key,
+    split_remark,
+)
+from sozialplan.offerings.import_merge import current_value, merge, snapshot_form, touched_by_people
 from sozialplan.offerings.models import (
     Offering,
     OfferingStatus,
@@ -51,17 +77,25 @@ from sozialplan.offerings.models import (
     Site,
 )
 from sozialplan.offerings.search import batched_refresh, note_changed
-from sozialplan.regions.models import District, Region
+from sozialplan.regions.models import District
 from sozialplan.sources.errors import ImportSummary, SourceError
-from sozialplan.sources.offers_csv import OfferRow, OffersFile, read_offers_csv
+from sozialplan.sources.offers_csv import InvalidRowsError, OfferRow, OffersFile, RowProblem, read_offers_csv
 
 Actor = AbstractBaseUser | AnonymousUser | None
+T = TypeVar("T")
+
+__all__ = [
+    "import_offers_csv",
+    "import_offers_file",
+    "municipal_name",
+    "name_key",
+    "offering_uuid",
+    "site_uuid",
+    "split_remark",
+]
 
 #: Namespace of the UUID5 identities of imported offers and sites.
 IMPORT_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:sozialplan:offers-csv")
-
-_REMARK = re.compile(r"^(?P<name>.*?\S)\s*\((?P<remark>[^()]*)\)$")
-_OT = re.compile(r"\s+OT\s+", flags=re.IGNORECASE)
 
 
 def offering_uuid(district: District, name: str, source_url: str) -> uuid.UUID:
@@ -74,85 +108,31 @@ def site_uuid(district: District, street: str, postcode: str, town: str) -> uuid
     return uuid.uuid5(IMPORT_NAMESPACE, f"site|{district.slug}|{street.casefold()}|{postcode}|{town.casefold()}")
 
 
-def name_key(name: str) -> str:
-    """A Gemeinde or town name folded for matching.
-
-    "Hildburghausen, Stadt" → "hildburghausen"; "St.Bernhard" and
-    "St. Bernhard" → "stbernhard"; "Brünn/Thür." → "brunnthur".
-    """
-    base = name.split(",", 1)[0].casefold()
-    base = unicodedata.normalize("NFKD", base)
-    return "".join(ch for ch in base if ch.isalnum() and not unicodedata.combining(ch))
-
-
-def split_remark(traeger: str) -> tuple[str, str]:
-    """("AWO AJS gGmbH", "Übernahme von Regiomed 2024") from "AWO AJS gGmbH (Übernahme von Regiomed 2024)"."""
-    match = _REMARK.match(traeger.strip())
-    if match is None:
-        return traeger.strip(), ""
-    return match["name"], match["remark"].strip()
-
-
-def municipal_name(gemeinde: Region) -> str:
-    """The name of a Gemeinde as a Träger: "Hildburghausen, Stadt" → "Stadt Hildburghausen"."""
-    base = gemeinde.name.split(",", 1)[0].strip()
-    prefix = "Stadt" if gemeinde.designation in ("Stadt", "Kreisfreie Stadt", "Große Kreisstadt") else "Gemeinde"
-    return f"{prefix} {base}"
-
-
-@dataclass
-class _Catalog:
-    """Reference rows by code, checked against the mapping tables."""
-
-    action_fields: dict[str, ActionField]
-    target_groups: dict[str, TargetGroup]
-    themes: dict[str, CrossCuttingTheme]
-    offer_types: dict[str, OfferType]
-
-    @classmethod
-    def load(cls, mapping: OfferMapping) -> _Catalog:
-        catalog = cls(
-            action_fields={str(a.code): a for a in ActionField.objects.all()},
-            target_groups={t.code: t for t in TargetGroup.objects.all()},
-            themes={t.code: t for t in CrossCuttingTheme.objects.all()},
-            offer_types={t.code: t for t in OfferType.objects.all()},
-        )
-        for kind, codes in mapping.all_codes().items():
-            missing = sorted(codes - set(getattr(catalog, kind)))
-            if missing:
-                raise SourceError(
-                    "Die Zuordnungstabellen nennen unbekannte Codes ("
-                    + ", ".join(missing[:10])
-                    + "); bitte zuerst „sozialplan load-reference“ ausführen.",
-                    file="data/reference",
-                )
-        return catalog
-
-
-class _GemeindeNames:
-    """The district's currently valid Gemeinden by folded name."""
-
-    def __init__(self, district: District) -> None:
-        self.by_name: dict[str, Region] = {name_key(g.name): g for g in district.gemeinden()}
-
-    def resolve(self, gemeinde: str, town: str) -> Region | None:
-        """The Gemeinde named in ``gemeinde``, else the one ``town`` starts with ("Schleusingen OT Erlau")."""
-        for text in (gemeinde, _OT.split(town, maxsplit=1)[0] if town else ""):
-            if text:
-                found = self.by_name.get(name_key(text))
-                if found is not None:
-                    return found
-        return None
-
-
-def import_offers_file(*, district: District, data: bytes, filename: str, actor: Actor) -> ImportSummary:
+def import_offers_file(
+    *,
+    district: District,
+    data: bytes,
+    filename: str,
+    actor: Actor,
+    skip_invalid: bool = False,
+    show_progress: bool = False,
+) -> ImportSummary:
     """Import an uploaded or local file: HSDS JSON if it is JSON, otherwise the offers CSV.
 
-    ``SourceError`` when the file cannot be read as a whole (nothing written).
+    ``SourceError`` when the file cannot be read as a whole, ``InvalidRowsError``
+    (a ``SourceError``) when a CSV row is invalid and ``skip_invalid`` is not
+    set; in both cases nothing is written. ``show_progress`` draws a progress
+    bar on stderr (CSV only).
     """
     if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):
         return _import_hsds_json(district=district, data=data, filename=filename, actor=actor)
-    return import_offers_csv(district=district, parsed=read_offers_csv(data, file=filename), actor=actor)
+    return import_offers_csv(
+        district=district,
+        parsed=read_offers_csv(data, file=filename),
+        actor=actor,
+        skip_invalid=skip_invalid,
+        show_progress=show_progress,
+    )
 
 
 def _import_hsds_json(*, district: District, data: bytes, filename: str, actor: Actor) -> ImportSummary:
@@ -171,37 +151,74 @@ def _import_hsds_json(*, district: District, data: bytes, filename: str, actor: 
         from sozialplan.opendata.hsds_import import import_hsds  # type: ignore[import-not-found,unused-ignore]
     except ImportError:
         raise SourceError("Der Import von HSDS-JSON ist in dieser Version nicht verfügbar.", file=filename) from None
-    summary: ImportSummary = import_hsds(district=district, data=payload, actor=actor)
+    summary: ImportSummary = import_hsds(district=district, data=payload, actor=actor, filename=filename)
     return summary
 
 
 def import_offers_csv(
-    *, district: District, parsed: OffersFile, actor: Actor, mapping: OfferMapping | None = None
+    *,
+    district: District,
+    parsed: OffersFile,
+    actor: Actor,
+    mapping: OfferMapping | None = None,
+    skip_invalid: bool = False,
+    show_progress: bool = False,
 ) -> ImportSummary:
-    """Write the parsed rows (see the module docstring); rows the reader rejected are reported."""
+    """Write the parsed rows (see the module docstring).
+
+    Invalid rows (those the reader rejected, a repeated offer, an offer of
+    another district) make the whole import fail with ``InvalidRowsError``,
+    or, with ``skip_invalid``, are reported as rejected while the rest is
+    imported.
+    """
     mapping = mapping or load_offer_mapping()
     summary = ImportSummary()
-    for problem in parsed.problems:
-        summary.reject(problem.reason, line=problem.line, key=problem.name)
     with transaction.atomic(), batched_refresh():
-        catalog = _Catalog.load(mapping)
-        _Importer(district=district, mapping=mapping, catalog=catalog, actor=actor, summary=summary).run(parsed)
+        catalog = Catalog.load(mapping)
+        importer = _Importer(district=district, mapping=mapping, catalog=catalog, actor=actor, summary=summary)
+        importer.run(parsed, skip_invalid=skip_invalid, show_progress=show_progress)
     summary.rejected.sort(key=lambda r: r.line or 0)
     return summary
 
 
+def _verbose_name(model: type[Offering] | type[Site], name: str) -> str:
+    """The German label of a field or relation ("Beschreibung", "Handlungsfelder")."""
+    model_field = model._meta.get_field(name)
+    return str(model_field.verbose_name) if isinstance(model_field, Field) else name
+
+
+def _progress(items: Sequence[T], *, enabled: bool) -> Iterable[T]:
+    """``items`` with a tqdm progress bar on stderr when ``enabled``."""
+    if not enabled:
+        return items
+    bar: Iterable[T] = tqdm(items, desc="Angebote", file=sys.stderr, unit=" Zeilen", leave=False)
+    return bar
+
+
 RELATIONS = ("action_fields", "target_groups", "themes", "sites", "served_regions")
+#: Site fields an exact position (set by a person) protects from the import's approximate one.
+POSITION_FIELDS = ("latitude", "longitude", "position_precision")
 
 
 @dataclass
 class _Planned:
-    """One offer of the file: its row, the object (new or stored) and what it should be."""
+    """One offer of the file: its row, the object (new or stored) and what it should be.
+
+    ``changes`` are the audit entry's ``{field: [old, new]}``; ``kept`` the
+    fields a person changed that the import leaves alone; ``snapshot`` the
+    offer's next ``import_snapshot`` (completed with the relations when they
+    are synchronised); ``trust_current``: a record from before snapshots that
+    only imports touched, whose current values count as the last import's.
+    """
 
     row: OfferRow
     offering: Offering
     created: bool
     changes: dict[str, list[Any]]
     relations: dict[str, set[int]]
+    kept: list[str] = field(default_factory=list)
+    snapshot: dict[str, Any] = field(default_factory=dict)
+    trust_current: bool = False
 
 
 class _Importer:
@@ -214,45 +231,88 @@ class _Importer:
     """
 
     def __init__(
-        self, *, district: District, mapping: OfferMapping, catalog: _Catalog, actor: Actor, summary: ImportSummary
+        self, *, district: District, mapping: OfferMapping, catalog: Catalog, actor: Actor, summary: ImportSummary
     ) -> None:
         self.district = district
         self.mapping = mapping
         self.catalog = catalog
         self.actor = actor
         self.summary = summary
-        self.gemeinden = _GemeindeNames(district)
+        self.gemeinden = GemeindeNames(district)
         self.providers: dict[str, Provider] = {p.name: p for p in Provider.objects.filter(district=district)}
         self.sites: dict[uuid.UUID, Site] = {
             s.uuid: s for s in Site.objects.filter(district=district).select_related("gemeinde", "provider")
         }
+        self.touched_sites = touched_by_people(
+            district, "site", [str(s.uuid) for s in self.sites.values() if not s.import_snapshot]
+        )
+        self.touched_offerings: set[str] = set()
+        self.sites_done: set[uuid.UUID] = set()
         self.new_providers = 0
         self.new_sites = 0
         self.changed_sites = 0
-        self.labels = _Labels(district, catalog)
+        self.kept_notes: list[str] = []
+        self.without_place: list[str] = []
+        self.labels = Labels(district, catalog)
 
-    def run(self, parsed: OffersFile) -> None:
-        rows = self._unique(parsed.rows)
+    def run(self, parsed: OffersFile, *, skip_invalid: bool, show_progress: bool) -> None:
+        rows, stored = self._validate(parsed, skip_invalid=skip_invalid)
+        self.touched_offerings = touched_by_people(
+            self.district, "offering", [str(o.uuid) for o in stored.values() if not o.import_snapshot]
+        )
         site_providers: dict[tuple[str, str, str], set[str]] = defaultdict(set)
         for row in rows:
             site_providers[self._site_key(row)].add(self._provider_name(row))
-        stored = {
-            o.uuid: o
-            for o in Offering.objects.select_related("provider", "offer_type").filter(
-                uuid__in=[offering_uuid(self.district, r.name, r.source_url) for r in rows]
-            )
-        }
         planned: list[_Planned] = []
         unmapped: set[str] = set()
-        for row in rows:
-            if row.category and self.mapping.category(row.category) is None:
+        for row in _progress(rows, enabled=show_progress):
+            rule = self.mapping.category(row.category) if row.category else None
+            if row.category and rule is None:
                 unmapped.add(row.category)
             provider = self._provider(row)
             site = self._site(row, site_providers, provider)
-            item = self._plan_offering(row, provider, site, stored)
-            if item is not None:
-                planned.append(item)
+            if site is None and not (rule and rule.district_wide):
+                self.without_place.append(row.name)
+            planned.append(self._plan_offering(row, rule, provider, site, stored))
         self._write_offerings(planned, parsed.file)
+        self._add_notes(unmapped)
+
+    def _validate(self, parsed: OffersFile, *, skip_invalid: bool) -> tuple[list[OfferRow], dict[uuid.UUID, Offering]]:
+        """The rows to import and the stored offers among them; raises ``InvalidRowsError`` for bad rows.
+
+        Bad rows are those the reader rejected, a second row of the same offer
+        and an offer that belongs to another district. Nothing is written yet.
+        """
+        problems = list(parsed.problems)
+        seen: dict[uuid.UUID, int] = {}
+        unique: list[tuple[uuid.UUID, OfferRow]] = []
+        for row in parsed.rows:
+            key = offering_uuid(self.district, row.name, row.source_url)
+            if key in seen:
+                reason = f"Dasselbe Angebot (Name und Quelle) steht schon in Zeile {seen[key]}."
+                problems.append(RowProblem(line=row.line, name=row.name, reason=reason))
+                continue
+            seen[key] = row.line
+            unique.append((key, row))
+        stored = {
+            o.uuid: o for o in Offering.objects.select_related("provider", "offer_type").filter(uuid__in=list(seen))
+        }
+        rows: list[OfferRow] = []
+        for key, row in unique:
+            found = stored.get(key)
+            if found is not None and found.district_id != self.district.pk:
+                reason = "Das Angebot gehört zu einem anderen Landkreis."
+                problems.append(RowProblem(line=row.line, name=row.name, reason=reason))
+                del stored[key]
+                continue
+            rows.append(row)
+        if problems and not skip_invalid:
+            raise InvalidRowsError(parsed.file, problems)
+        for problem in problems:
+            self.summary.reject(problem.reason, line=problem.line, key=problem.name)
+        return rows, stored
+
+    def _add_notes(self, unmapped: set[str]) -> None:
         if self.new_providers or self.new_sites or self.changed_sites:
             self.summary.notes.append(
                 f"Träger neu: {self.new_providers}; Standorte neu: {self.new_sites}, geändert: {self.changed_sites}."
@@ -262,25 +322,28 @@ class _Importer:
                 "Kategorien ohne Zuordnung in data/reference/category_mapping.csv (ohne Handlungsfeld importiert): "
                 + ", ".join(f"„{c}“" for c in sorted(unmapped))
             )
-
-    def _unique(self, rows: list[OfferRow]) -> list[OfferRow]:
-        seen: dict[uuid.UUID, int] = {}
-        unique: list[OfferRow] = []
-        for row in rows:
-            key = offering_uuid(self.district, row.name, row.source_url)
-            if key in seen:
-                self.summary.reject(
-                    f"Dasselbe Angebot (Name und Quelle) steht schon in Zeile {seen[key]}.", line=row.line, key=row.name
+        if self.without_place:
+            count = len(self.without_place)
+            self.summary.notes.append(
+                ngettext(
+                    "%(count)d Angebot ohne Ort (Adresse in der Quelle nicht genannt): %(names)s",
+                    "%(count)d Angebote ohne Ort (Adresse in der Quelle nicht genannt): %(names)s",
+                    count,
                 )
-                continue
-            seen[key] = row.line
-            unique.append(row)
-        return unique
+                % {"count": count, "names": ", ".join(f"„{n}“" for n in self.without_place)}
+            )
+        self.summary.notes.extend(self.kept_notes)
+
+    def _note_kept(self, what: str, names: list[str], model: type[Offering] | type[Site]) -> None:
+        labels = ", ".join(_verbose_name(model, n) for n in names)
+        self.kept_notes.append(
+            _("%(what)s: lokal geändert, nicht überschrieben (%(fields)s).") % {"what": what, "fields": labels}
+        )
 
     # --- Träger ------------------------------------------------------------------------------
 
     def _provider_name(self, row: OfferRow) -> str:
-        name, _ = split_remark(row.traeger)
+        name, _remark = split_remark(row.traeger)
         if name.casefold() == "kommunal":
             gemeinde = self.gemeinden.resolve(row.gemeinde, row.town)
             return municipal_name(gemeinde) if gemeinde is not None else ""
@@ -311,9 +374,15 @@ class _Importer:
     def _site(
         self, row: OfferRow, site_providers: dict[tuple[str, str, str], set[str]], provider: Provider | None
     ) -> Site | None:
+        """The row's site, created or updated by the first row that names it; ``None`` without a place."""
         gemeinde = self.gemeinden.resolve(row.gemeinde, row.town)
         if gemeinde is None and not row.town:
             return None
+        key = site_uuid(self.district, row.street, row.postcode, row.town)
+        site = self.sites.get(key)
+        if key in self.sites_done:
+            return site
+        self.sites_done.add(key)
         town = row.town or (gemeinde.name.split(",", 1)[0] if gemeinde else "")
         names = site_providers[self._site_key(row)]
         values: dict[str, Any] = {
@@ -329,41 +398,61 @@ class _Importer:
                 PositionPrecision.GEMEINDE if gemeinde and gemeinde.latitude is not None else PositionPrecision.NONE
             ),
         }
-        key = site_uuid(self.district, row.street, row.postcode, row.town)
-        site = self.sites.get(key)
         if site is None:
-            site = Site.objects.create(uuid=key, district=self.district, **values)
+            snap = {name: snapshot_form(value) for name, value in values.items()}
+            site = Site.objects.create(uuid=key, district=self.district, import_snapshot=snap, **values)
             record(actor=self.actor, district=self.district, action="created", obj=site, note="Import (Angebots-CSV)")
             self.sites[key] = site
             self.labels.sites[site.pk] = str(site)
             self.new_sites += 1
             return site
-        changed = [name for name, value in values.items() if getattr(site, name) != value]
-        if changed:
-            before = snapshot(site)
-            for name in changed:
-                setattr(site, name, values[name])
-            site.save()
-            record(
-                actor=self.actor,
-                district=self.district,
-                action="updated",
-                obj=site,
-                changes=diff(before, snapshot(site)),
-                note="Import (Angebots-CSV)",
-            )
-            self.labels.sites[site.pk] = str(site)
-            self.changed_sites += 1
+        self._update_site(site, values, row)
         return site
+
+    def _update_site(self, site: Site, values: dict[str, Any], row: OfferRow) -> None:
+        """Write what the file says where no person changed the site since the last import."""
+        wanted = {name: snapshot_form(value) for name, value in values.items()}
+        if site.position_precision == PositionPrecision.EXACT:
+            for name in POSITION_FIELDS:  # a person placed it exactly; the Gemeinde centre is worse
+                del wanted[name]
+        current = {name: current_value(site, name) for name in wanted}
+        last = site.import_snapshot or ({} if str(site.uuid) in self.touched_sites else current)
+        result = merge(current, wanted, last)
+        if result.kept:
+            what = _("Standort „%(site)s“ (bei „%(offer)s“)") % {"site": site.name, "offer": row.name}
+            self._note_kept(what, result.kept, Site)
+        if not result.write:
+            if result.snapshot != site.import_snapshot:
+                site.import_snapshot = result.snapshot
+                Site.objects.filter(pk=site.pk).update(import_snapshot=result.snapshot)
+            return
+        before = snapshot(site)
+        for name in result.write:
+            setattr(site, name, values[name])
+        site.import_snapshot = result.snapshot
+        site.save()
+        record(
+            actor=self.actor,
+            district=self.district,
+            action="updated",
+            obj=site,
+            changes=diff(before, snapshot(site)),
+            note="Import (Angebots-CSV)",
+        )
+        self.labels.sites[site.pk] = str(site)
+        self.changed_sites += 1
 
     # --- Angebot -----------------------------------------------------------------------------
 
-    def _offering_values(self, row: OfferRow, provider: Provider | None, site: Site | None) -> dict[str, Any]:
-        rule = self.mapping.category(row.category) if row.category else None
-        _, remark = split_remark(row.traeger)
+    def _offering_values(
+        self, row: OfferRow, rule: CategoryRule | None, provider: Provider | None, site: Site | None
+    ) -> dict[str, Any]:
+        """The fields the file decides (never ``status`` or ``review_state`` of a stored offer)."""
+        _name, remark = split_remark(row.traeger)
         description = row.description
         if remark or (row.traeger and provider is not None and provider.name != row.traeger):
             description = f"{description}\n\nTräger laut Quelle: {row.traeger}".strip()
+        district_wide = site is None and rule is not None and rule.district_wide
         return {
             "provider": provider,
             "name": row.name,
@@ -374,19 +463,17 @@ class _Importer:
             "email": row.email,
             "phone": row.phone,
             "website": row.website,
-            "status": OfferingStatus.ACTIVE,
             "source_url": row.source_url,
             "source_date": row.source_date,
-            "review_state": ReviewState.APPROVED,
-            "service_area_description": self.district.name if site is None else "",
+            "service_area_description": self.district.name if district_wide else "",
         }
 
-    def _relations(self, row: OfferRow, site: Site | None) -> dict[str, set[int]]:
-        rule = self.mapping.category(row.category) if row.category else None
+    def _relations(self, row: OfferRow, rule: CategoryRule | None, site: Site | None) -> dict[str, set[int]]:
         groups = list(rule.target_groups if rule else ()) + self.mapping.target_groups_for(row.target_groups)
         served: set[int] = set()
         if site is None:
-            served.add(self.district.region_id)  # district-wide: the whole Kreis
+            if rule is not None and rule.district_wide:
+                served.add(self.district.region_id)  # district-wide: the whole Kreis
         elif site.gemeinde_id:
             served.add(site.gemeinde_id)
         return {
@@ -398,24 +485,37 @@ class _Importer:
         }
 
     def _plan_offering(
-        self, row: OfferRow, provider: Provider | None, site: Site | None, stored: dict[uuid.UUID, Offering]
-    ) -> _Planned | None:
-        values = self._offering_values(row, provider, site)
-        relations = self._relations(row, site)
+        self,
+        row: OfferRow,
+        rule: CategoryRule | None,
+        provider: Provider | None,
+        site: Site | None,
+        stored: dict[uuid.UUID, Offering],
+    ) -> _Planned:
+        values = self._offering_values(row, rule, provider, site)
+        relations = self._relations(row, rule, site)
+        wanted = {name: snapshot_form(value) for name, value in values.items()}
         key = offering_uuid(self.district, row.name, row.source_url)
         offering = stored.get(key)
         if offering is None:
-            return _Planned(row, Offering(uuid=key, district=self.district, **values), True, {}, relations)
-        if offering.district_id != self.district.pk:
-            self.summary.reject("Das Angebot gehört zu einem anderen Landkreis.", line=row.line, key=row.name)
-            return None
+            snap = wanted | {name: sorted(pks) for name, pks in relations.items()}
+            new = Offering(
+                uuid=key,
+                district=self.district,
+                status=OfferingStatus.ACTIVE,
+                review_state=ReviewState.APPROVED,
+                import_snapshot=snap,
+                **values,
+            )
+            return _Planned(row, new, True, {}, relations)
+        current = {name: current_value(offering, name) for name in wanted}
+        trust_current = not offering.import_snapshot and str(offering.uuid) not in self.touched_offerings
+        result = merge(current, wanted, current if trust_current else offering.import_snapshot)
         changes: dict[str, list[Any]] = {}
-        for name, value in values.items():
-            old = getattr(offering, name)
-            if old != value:
-                changes[name] = [_label(old), _label(value)]
-                setattr(offering, name, value)
-        return _Planned(row, offering, False, changes, relations)
+        for name in result.write:
+            changes[name] = [label(getattr(offering, name)), label(values[name])]
+            setattr(offering, name, values[name])
+        return _Planned(row, offering, False, changes, relations, result.kept, result.snapshot, trust_current)
 
     def _write_offerings(self, planned: list[_Planned], file: str) -> None:
         new = [p.offering for p in planned if p.created]
@@ -424,8 +524,16 @@ class _Importer:
             if not item.created and item.changes:
                 item.offering.save()
         self._sync_relations(planned)
+        stale = []
+        for item in planned:
+            if not item.created and item.snapshot != item.offering.import_snapshot:
+                item.offering.import_snapshot = item.snapshot
+                stale.append(item.offering)
+        Offering.objects.bulk_update(stale, ["import_snapshot"], batch_size=200)
         changed_ids: list[int] = []
         for item in planned:
+            if item.kept:
+                self._note_kept(f"„{item.offering.name}“", item.kept, Offering)
             note = f"Import {file}, Zeile {item.row.line}"
             if item.created:
                 record(actor=self.actor, district=self.district, action="created", obj=item.offering, note=note)
@@ -447,56 +555,22 @@ class _Importer:
         note_changed(changed_ids)
 
     def _sync_relations(self, planned: list[_Planned]) -> None:
-        """Make every offer's many-to-many links what the file says (one query per relation and step).
+        """Write the many-to-many links the file says, where no person changed them (one query per relation and step).
 
         Writes the through tables directly, without ``m2m_changed`` signals;
         the offers whose links changed get an entry in their ``changes``.
         """
-        by_id = {p.offering.pk: p for p in planned}
+        existing = [p for p in planned if not p.created]
+        links = {name: Links.load(name, [p.offering.pk for p in existing]) for name in RELATIONS}
+        write: dict[str, list[_Planned]] = {name: [p for p in planned if p.created] for name in RELATIONS}
+        for item in existing:
+            have = {name: sorted(links[name].targets.get(item.offering.pk, set())) for name in RELATIONS}
+            wanted = {name: sorted(item.relations[name]) for name in RELATIONS}
+            result = merge(have, wanted, have if item.trust_current else item.snapshot)
+            item.kept += result.kept
+            item.snapshot.update(result.snapshot)
+            for name in result.write:
+                write[name].append(item)
+                item.changes[name] = [self.labels.of(name, set(have[name])), self.labels.of(name, item.relations[name])]
         for name in RELATIONS:
-            field = Offering._meta.get_field(name)
-            assert isinstance(field, ManyToManyField)
-            through: Any = field.remote_field.through
-            source, target = f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
-            current: dict[int, set[int]] = defaultdict(set)
-            links = through.objects.filter(**{f"{source}__in": [p.offering.pk for p in planned if not p.created]})
-            link_ids: dict[tuple[int, int], int] = {}
-            for link_id, offering_id, target_id in links.values_list("pk", source, target):
-                current[offering_id].add(target_id)
-                link_ids[(offering_id, target_id)] = link_id
-            to_add = []
-            to_remove: list[int] = []
-            for offering_id, item in by_id.items():
-                wanted, have = item.relations[name], current.get(offering_id, set())
-                if wanted == have:
-                    continue
-                to_add += [through(**{source: offering_id, target: pk}) for pk in sorted(wanted - have)]
-                to_remove += [link_ids[(offering_id, pk)] for pk in have - wanted]
-                if not item.created:
-                    item.changes[name] = [self.labels.of(name, have), self.labels.of(name, wanted)]
-            if to_remove:
-                through.objects.filter(pk__in=to_remove).delete()
-            through.objects.bulk_create(to_add, batch_size=500)
-
-
-def _label(value: Any) -> Any:
-    """A JSON value for the audit trail (objects by their name)."""
-    return value if isinstance(value, str | int | float | bool | type(None)) else str(value)
-
-
-class _Labels:
-    """Names of the targets of the many-to-many relations, for readable audit entries."""
-
-    def __init__(self, district: District, catalog: _Catalog) -> None:
-        self.by_relation: dict[str, dict[int, str]] = {
-            "action_fields": {a.pk: str(a) for a in catalog.action_fields.values()},
-            "target_groups": {t.pk: str(t) for t in catalog.target_groups.values()},
-            "themes": {t.pk: str(t) for t in catalog.themes.values()},
-            "served_regions": {g.pk: g.name for g in district.gemeinden()} | {district.region_id: district.region.name},
-        }
-        self.sites: dict[int, str] = {s.pk: str(s) for s in Site.objects.filter(district=district)}
-        self.by_relation["sites"] = self.sites
-
-    def of(self, relation: str, pks: set[int]) -> list[str]:
-        names = self.by_relation[relation]
-        return sorted(names.get(pk, str(pk)) for pk in pks)
+            links[name].replace({p.offering.pk: p.relations[name] for p in write[name]})

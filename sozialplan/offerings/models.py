@@ -129,6 +129,9 @@ class Site(models.Model):
     accessibility_url = models.URLField(_("Link zu Barrierefreiheit"), blank=True, max_length=500)
     retired_at = models.DateTimeField(_("aufgegeben am"), null=True, blank=True)
     hsds_extra = models.JSONField(default=dict, blank=True, editable=False)
+    #: The values the last import of the offers CSV wrote (see offerings/importing.py):
+    #: a re-import changes a field only while it still holds that value.
+    import_snapshot = models.JSONField(default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -241,6 +244,9 @@ class Offering(models.Model):
     )
     search_text = models.TextField(editable=False, blank=True)
     hsds_extra = models.JSONField(default=dict, blank=True, editable=False)
+    #: The values the last import of the offers CSV wrote (see offerings/importing.py):
+    #: a re-import changes a field only while it still holds that value.
+    import_snapshot = models.JSONField(default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

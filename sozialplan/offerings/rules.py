@@ -48,3 +48,6 @@ add_perm("offerings.retire_site", is_planner)
 
 # The Träger area "Meine Angebote" (no object: it spans all the user's Träger).
 add_perm("offerings.view_provider_area", is_any_provider)
+
+# A Träger's own page in that area (its data, Standorte, Angebote): only who acts for it.
+add_perm("offerings.view_own_provider", is_provider_member)

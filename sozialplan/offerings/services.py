@@ -11,6 +11,9 @@ offer becomes an ``OfferingChange`` that waits for a planner
 (``approve_change``/``reject_change``); a new offer by a Träger waits with
 ``review_state=pending`` (``approve_offering``/``reject_offering``). Until then
 the public sees the previous version, or nothing.
+
+An offer's Zeitpläne travel with it under ``OfferingData["schedules"]`` (see
+``offerings.schedules``): saved, proposed, approved and audited like its fields.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sozialplan.audit.services import diff, record, snapshot
+from sozialplan.offerings import schedules
 from sozialplan.offerings.locations import resolve_location
 from sozialplan.offerings.models import (
     ChangeState,
@@ -43,7 +47,9 @@ from sozialplan.offerings.values import (
     OFFERING_FIELDS_FOR_PROVIDERS,
     OFFERING_M2M_FIELDS,
     PROVIDER_FIELDS,
+    SCHEDULES,
     SITE_FIELDS,
+    Lookup,
     OfferingData,
     ProviderData,
     SiteData,
@@ -52,8 +58,9 @@ from sozialplan.offerings.values import (
     offering_scope,
     offering_values_from_json,
     offering_values_to_json,
+    relation_lookup,
 )
-from sozialplan.regions.models import District
+from sozialplan.regions.models import District, Region
 
 PROVIDER_AUDIT_FIELDS = [*PROVIDER_FIELDS, "retired_at"]
 SITE_AUDIT_FIELDS = [*SITE_FIELDS, "position_precision", "retired_at"]
@@ -229,7 +236,8 @@ def _allowed_fields(user: User, offering: Offering) -> tuple[str, ...]:
 
 
 def _restrict(data: OfferingData, fields: Iterable[str]) -> OfferingData:
-    allowed = set(fields)
+    """``data`` without the fields outside ``fields`` (Zeitpläne are everyone's to edit and always stay)."""
+    allowed = {*fields, SCHEDULES}
     return cast(OfferingData, {k: v for k, v in data.items() if k in allowed})
 
 
@@ -258,6 +266,8 @@ def _validate_offering(user: User, offering: Offering, data: OfferingData) -> No
         foreign = [s for s in values.get("sites", []) if s.pk not in linked and s.provider_id != probe.provider_id]
         if foreign:
             errors.setdefault("sites", []).append(_("Bitte wählen Sie nur Standorte Ihres eigenen Trägers."))
+    if SCHEDULES in data and (problems := schedules.validate_rows(offering, data[SCHEDULES])):
+        errors.setdefault(SCHEDULES, []).extend(problems)
     if errors:
         raise ValidationError(errors)
 
@@ -268,6 +278,16 @@ def _write(offering: Offering, data: OfferingData) -> None:
     for name in OFFERING_M2M_FIELDS:
         if name in data:
             getattr(offering, name).set(cast(dict[str, Any], data)[name])
+    if SCHEDULES in data:
+        schedules.write_rows(offering, data[SCHEDULES])
+
+
+def _state(offering: Offering) -> dict[str, Any]:
+    """The audited values of an offer; its Zeitpläne as one German text (absent when it has none)."""
+    state = snapshot(offering, OFFERING_AUDIT_FIELDS)
+    if text := schedules.summary(schedules.stored_rows(offering)):
+        state[SCHEDULES] = text
+    return state
 
 
 def _update(
@@ -281,11 +301,11 @@ def _update(
 ) -> dict[str, Any]:
     """Validate, write and audit; returns the changes as ``{field: [old, new]}``."""
     _validate_offering(user, offering, data)
-    before = snapshot(offering, OFFERING_AUDIT_FIELDS)
+    before = _state(offering)
     if review_state is not None:
         offering.review_state = review_state
     _write(offering, data)
-    changes = diff(before, snapshot(offering, OFFERING_AUDIT_FIELDS))
+    changes = diff(before, _state(offering))
     if changes or note:
         record(actor=user, district=offering.district, action=action, obj=offering, changes=changes, note=note)
     return changes
@@ -295,13 +315,7 @@ def _create(user: User, district: District, data: OfferingData, state: ReviewSta
     offering = Offering(district=district, review_state=state)
     _validate_offering(user, offering, data)
     _write(offering, data)
-    record(
-        actor=user,
-        district=district,
-        action=action,
-        obj=offering,
-        changes=diff({}, snapshot(offering, OFFERING_AUDIT_FIELDS)),
-    )
+    record(actor=user, district=district, action=action, obj=offering, changes=diff({}, _state(offering)))
     return offering
 
 
@@ -381,11 +395,45 @@ def propose_offering_change(user: User, offering: Offering, data: OfferingData) 
     return change
 
 
-def proposal_diff(change: OfferingChange) -> dict[str, list[Any]]:
-    """``{field: [current, proposed]}`` in readable form, for fields that still differ."""
+def proposal_diff(change: OfferingChange, lookup: Lookup | None = None) -> dict[str, list[Any]]:
+    """``{field: [current, proposed]}`` in readable form, for fields that still differ.
+
+    Zeitpläne appear as one field ``schedules`` (all of them as German text).
+    Uses the offer's prefetched relations and ``lookup`` when given (see ``proposal_diffs``).
+    """
     offering = change.offering
-    proposed = display_values(offering_values_from_json(offering.district, change.data))
-    return diff(snapshot(offering, list(proposed)), proposed)
+    proposed = display_values(offering_values_from_json(offering.district, change.data, lookup))
+    current = snapshot(offering, list(proposed))
+    if SCHEDULES in proposed:
+        current[SCHEDULES] = schedules.summary(schedules.current_rows(offering))
+    return diff(current, proposed)
+
+
+#: What ``proposal_diffs`` prefetches on the offers: everything a proposal can change.
+PROPOSAL_PREFETCH = (*(n for n in OFFERING_M2M_FIELDS if n != "served_regions"), SCHEDULES)
+
+
+def proposal_diffs(changes: list[OfferingChange]) -> list[dict[str, list[Any]]]:
+    """``proposal_diff`` for many proposals with a constant number of queries.
+
+    The offers' many-to-many relations and Zeitpläne are prefetched once, and
+    the records the proposals refer to are resolved once per district and
+    relation. Load the changes with ``select_related("offering__district",
+    "offering__provider", "offering__offer_type")`` so that the foreign keys
+    cost nothing either.
+    """
+    offerings = [c.offering for c in changes]
+    models.prefetch_related_objects(
+        offerings,
+        *PROPOSAL_PREFETCH,
+        models.Prefetch("served_regions", queryset=Region.objects.defer("boundary")),
+    )
+    lookups: dict[int, Lookup] = {}
+    for district_id in {o.district_id for o in offerings}:
+        district = next(o.district for o in offerings if o.district_id == district_id)
+        raws = [c.data for c in changes if c.offering.district_id == district_id]
+        lookups[district_id] = relation_lookup(district, raws)
+    return [proposal_diff(c, lookups[c.offering.district_id]) for c in changes]
 
 
 def _close(user: User, change: OfferingChange, state: ChangeState, note: str) -> None:

@@ -6,6 +6,7 @@ in ``OfferingChange.data`` in *JSON form*: scalars as they are, a foreign key
 as its primary key, a many-to-many field as the sorted list of primary keys.
 ``offering_values_from_json`` turns that back into objects, resolving every key
 inside the offer's district, so a stored proposal can never point elsewhere.
+Zeitpläne travel under the key ``schedules`` as JSON rows (``offerings.schedules``).
 
 ``display_values`` gives the same readable form as ``audit.services.snapshot``
 (targets as ``str()``), so proposals and the audit trail compare like with like.
@@ -14,12 +15,14 @@ inside the offer's district, so a stored proposal can never point elsewhere.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, TypedDict, cast
+from typing import Any, Final, TypedDict, cast
 
 from django.db import models
 
 from sozialplan.catalog.models import ActionField, CrossCuttingTheme, OfferType, TargetGroup
+from sozialplan.offerings import schedules
 from sozialplan.offerings.models import Offering, Provider, Site
+from sozialplan.offerings.schedules import ScheduleData
 from sozialplan.regions.models import District, Region, RegionKind
 
 JsonValue = Any
@@ -51,7 +54,9 @@ class SiteData(TypedDict, total=False):
     accessibility_url: str
 
 
-class OfferingData(TypedDict, total=False):
+class OfferingFieldData(TypedDict, total=False):
+    """The offer's own fields (model fields, including its many-to-many relations)."""
+
     name: str
     alternate_name: str
     provider: Provider | None
@@ -79,9 +84,22 @@ class OfferingData(TypedDict, total=False):
     source_date: str
 
 
+class OfferingData(OfferingFieldData, total=False):
+    """An offer's values as the services take them: its fields and, optionally, its Zeitpläne.
+
+    ``schedules`` is the complete list the offer shall have afterwards (see
+    ``offerings.schedules``); without the key the Zeitpläne stay as they are.
+    """
+
+    schedules: list[ScheduleData]
+
+
+#: The key of the Zeitpläne in ``OfferingData`` and in ``OfferingChange.data``.
+SCHEDULES: Final = "schedules"
+
 PROVIDER_FIELDS: tuple[str, ...] = tuple(ProviderData.__annotations__)
 SITE_FIELDS: tuple[str, ...] = tuple(SiteData.__annotations__)
-OFFERING_FIELDS: tuple[str, ...] = tuple(OfferingData.__annotations__)
+OFFERING_FIELDS: tuple[str, ...] = tuple(OfferingFieldData.__annotations__)
 
 #: Fields a Träger may change on its own offers (the rest is the planners' business:
 #: who runs it, LSZ funding, and where the record came from).
@@ -124,15 +142,20 @@ def _to_json(value: Any) -> JsonValue:
 
 
 def offering_values_to_json(data: OfferingData) -> dict[str, JsonValue]:
-    """``data`` in JSON form (primary keys for relations), for ``OfferingChange.data``."""
-    return {name: _to_json(value) for name, value in data.items()}
+    """``data`` in JSON form (primary keys for relations, Zeitpläne as JSON rows), for ``OfferingChange.data``."""
+    return {
+        name: schedules.rows_to_json(cast(list[ScheduleData], value)) if name == SCHEDULES else _to_json(value)
+        for name, value in data.items()
+    }
 
 
 def current_offering_json(offering: Offering, fields: Iterable[str] = OFFERING_FIELDS) -> dict[str, JsonValue]:
     """The offer's present values of ``fields`` in JSON form."""
     values: dict[str, JsonValue] = {}
     for name in fields:
-        if name in OFFERING_M2M_FIELDS:
+        if name == SCHEDULES:
+            values[name] = schedules.rows_to_json(schedules.current_rows(offering))
+        elif name in OFFERING_M2M_FIELDS:
             values[name] = sorted(o.pk for o in getattr(offering, name).all())
         elif name in OFFERING_FK_FIELDS:
             values[name] = getattr(offering, f"{name}_id")
@@ -162,33 +185,73 @@ def served_region_choices(district: District) -> models.QuerySet[Region]:
     ).order_by("-kind", "name")
 
 
-def offering_values_from_json(district: District, raw: dict[str, JsonValue]) -> OfferingData:
+#: Records referred to by stored proposals, per relation field and primary key (see ``relation_lookup``).
+Lookup = dict[str, dict[int, models.Model]]
+
+
+def _ids(name: str, value: JsonValue) -> list[int]:
+    if name in OFFERING_M2M_FIELDS:
+        return [v for v in (value if isinstance(value, list) else []) if isinstance(v, int)]
+    return [value] if isinstance(value, int) and not isinstance(value, bool) else []
+
+
+def relation_lookup(district: District, raws: Iterable[dict[str, JsonValue]]) -> Lookup:
+    """Resolve the relations of many stored proposals of ``district`` at once.
+
+    One query per relation field that occurs in any of ``raws`` (at most seven),
+    however many proposals there are; keys outside the district are left out.
+    """
+    wanted: dict[str, set[int]] = {}
+    for raw in raws:
+        for name, value in raw.items():
+            if name in OFFERING_M2M_FIELDS or name in OFFERING_FK_FIELDS:
+                wanted.setdefault(name, set()).update(_ids(name, value))
+    scope = offering_scope(district)
+    lookup: Lookup = {}
+    for name, ids in wanted.items():
+        queryset = scope[name].filter(pk__in=ids)
+        if name == "served_regions":
+            queryset = queryset.defer("boundary")
+        lookup[name] = {o.pk: o for o in queryset}
+    return lookup
+
+
+def offering_values_from_json(
+    district: District, raw: dict[str, JsonValue], lookup: Lookup | None = None
+) -> OfferingData:
     """Objects for a stored proposal; keys that no longer resolve in ``district`` are dropped.
 
     A dropped key (say, a Standort deleted since the proposal) shrinks a
     many-to-many list or turns a foreign key into ``None``; the reviewing
-    planner sees the result in the diff before approving.
+    planner sees the result in the diff before approving. ``lookup`` (from
+    ``relation_lookup``) saves the queries when many proposals are read.
     """
-    scope = offering_scope(district)
+    if lookup is None:
+        lookup = relation_lookup(district, [raw])
     data: dict[str, Any] = {}
     for name, value in raw.items():
-        if name not in OFFERING_FIELDS:
+        if name == SCHEDULES:
+            data[name] = schedules.rows_from_json(value)
+        elif name not in OFFERING_FIELDS:
             continue
-        if name in OFFERING_M2M_FIELDS:
-            ids = [v for v in (value or []) if isinstance(v, int)]
-            data[name] = list(scope[name].filter(pk__in=ids))
+        elif name in OFFERING_M2M_FIELDS:
+            found = lookup.get(name, {})
+            data[name] = [found[i] for i in _ids(name, value) if i in found]
         elif name in OFFERING_FK_FIELDS:
-            data[name] = scope[name].filter(pk=value).first() if isinstance(value, int) else None
+            found = lookup.get(name, {})
+            data[name] = next((found[i] for i in _ids(name, value) if i in found), None)
         else:
             data[name] = value
     return cast(OfferingData, data)
 
 
 def display_values(data: OfferingData) -> dict[str, JsonValue]:
-    """Readable values as in ``audit.services.snapshot`` (relations as ``str()``)."""
+    """Readable values as in ``audit.services.snapshot`` (relations as ``str()``, Zeitpläne as one text)."""
     shown: dict[str, JsonValue] = {}
     for name, value in data.items():
-        if name in OFFERING_M2M_FIELDS:
+        if name == SCHEDULES:
+            shown[name] = schedules.summary(cast(list[ScheduleData], value))
+        elif name in OFFERING_M2M_FIELDS:
             shown[name] = sorted(str(v) for v in cast(list[models.Model], value))
         elif name in OFFERING_FK_FIELDS:
             shown[name] = None if value is None else str(value)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -23,6 +24,15 @@ from sozialplan.regions.models import District
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 1000
 MAX_SEARCH_LENGTH = 200
+#: Years a ``modified_after`` may name, after conversion to UTC (older or later dates are typos or attacks,
+#: and years outside 1–9999 overflow Python's datetime when converted between time zones).
+MIN_YEAR = 1900
+MAX_YEAR = 9999
+
+# ASCII only: str.isdigit() also accepts "²" and other digits int() cannot read.
+_INTEGER = re.compile(r"[0-9]{1,9}")
+# A district's slug (SlugField: ASCII letters, digits, "-" and "_"; at most 50 characters).
+_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,50}")
 
 T = TypeVar("T")
 
@@ -72,11 +82,11 @@ def _int(query: QueryDict, name: str, default: int, low: int, high: int) -> int:
     raw = query.get(name)
     if raw is None or raw == "":
         return default
-    if not raw.strip().isdigit() or len(raw.strip()) > 9:
+    if not _INTEGER.fullmatch(raw.strip()):
         raise BadParameterError(
             name, _("Der Parameter „%(name)s“ muss eine ganze Zahl sein, nicht „%(value)s“.") % _shown(name, raw)
         )
-    value = int(raw)
+    value = int(raw.strip())
     if not low <= value <= high:
         raise BadParameterError(
             name,
@@ -113,6 +123,11 @@ def _uuid(query: QueryDict, name: str) -> str | None:
 
 
 def _datetime(query: QueryDict, name: str) -> dt.datetime | None:
+    """An ISO 8601 instant; a date alone means midnight local time.
+
+    Only years 1900 to 9999 are accepted, both in UTC and in local time, so
+    that no later conversion (database, display) can overflow.
+    """
     raw = query.get(name)
     if raw is None or raw == "":
         return None
@@ -123,7 +138,7 @@ def _datetime(query: QueryDict, name: str) -> dt.datetime | None:
         if parsed is None:
             day = parse_date(text)
             parsed = dt.datetime.combine(day, dt.time()) if day is not None else None
-    except ValueError:
+    except (ValueError, OverflowError):
         parsed = None
     if parsed is None:
         raise BadParameterError(
@@ -134,12 +149,30 @@ def _datetime(query: QueryDict, name: str) -> dt.datetime | None:
             )
             % _shown(name, raw),
         )
-    if timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed)
+    if not MIN_YEAR <= parsed.year <= MAX_YEAR:
+        raise _out_of_range(name)
+    try:
+        if timezone.is_naive(parsed):
+            parsed = timezone.make_aware(parsed)
+        in_range = all(MIN_YEAR <= t.year <= MAX_YEAR for t in (parsed.astimezone(dt.UTC), timezone.localtime(parsed)))
+    except (OverflowError, ValueError):
+        in_range = False
+    if not in_range:
+        raise _out_of_range(name)
     return parsed
 
 
+def _out_of_range(name: str) -> BadParameterError:
+    return BadParameterError(
+        name,
+        _("Der Parameter „%(name)s“ muss ein Zeitpunkt zwischen den Jahren %(min)d und %(max)d sein.")
+        % {"name": name, "min": MIN_YEAR, "max": MAX_YEAR},
+    )
+
+
 def _shown(name: str, raw: str) -> dict[str, str]:
+    """Message parameters echoing at most 40 characters of ``raw``, control characters replaced."""
+    raw = _printable(raw)
     shown = raw if len(raw) <= 40 else raw[:40] + "…"
     return {"name": name, "value": shown}
 
@@ -173,16 +206,34 @@ def parse_list_params(query: QueryDict, *, unsupported: Sequence[str] = ()) -> L
 
 
 def district_param(query: QueryDict) -> District | None:
-    """The optional ``district`` filter (a district's slug); unknown slugs are a bad parameter."""
+    """The optional ``district`` filter (a district's slug); anything else is a bad parameter.
+
+    Only a well-formed slug reaches the database (NUL characters, for one,
+    make PostgreSQL fail); an unknown slug is a bad parameter too.
+    """
     slug = query.get("district", "").strip()
     if not slug:
         return None
+    if not _SLUG.fullmatch(slug):
+        raise BadParameterError(
+            "district",
+            _(
+                "Der Parameter „district“ muss der Kurzname eines Kreises sein "
+                "(Buchstaben, Ziffern und Bindestriche), nicht „%(value)s“."
+            )
+            % _shown("district", slug),
+        )
     district = District.objects.filter(slug=slug).select_related("region").first()
     if district is None:
         raise BadParameterError(
             "district", _("Der Parameter „district“ nennt keinen bekannten Kreis: „%(value)s“.") % _shown("", slug)
         )
     return district
+
+
+def _printable(value: str) -> str:
+    """``value`` with control characters (NUL …) replaced by "�", for echoing in a message."""
+    return "".join(c if c.isprintable() else "\ufffd" for c in value)
 
 
 def page_envelope(items: Sequence[T], total: int, params: ListParams, render: Callable[[T], Any]) -> dict[str, Any]:

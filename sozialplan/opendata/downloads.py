@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -56,20 +57,28 @@ CSV_COLUMNS = [
     "Seite im Verzeichnis",
 ]
 
-# Cells starting like this would run as a formula in a spreadsheet (CSV injection).
-_FORMULA_START = ("=", "@", "\t", "\r")
+# Cells starting like this could run as a formula in a spreadsheet (CSV injection, OWASP):
+# "=", "+", "-", "@", and TAB or CR (which some programs strip before reading the rest).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Starts like a formula but is plain data a spreadsheet shows as it is: a number ("-5", "-1,5") …
+_PLAIN_NUMBER = re.compile(r"-?[0-9]+([.,][0-9]+)?")
+# … or a phone number ("+49 3685 700675", "+49 (0)3685/700-675"): digits, spaces, ( ) / - only.
+_PHONE_NUMBER = re.compile(r"\+?[0-9 ()/-]+")
 
 
 def safe_cell(value: str) -> str:
-    """``value`` with a leading apostrophe if a spreadsheet would read it as a formula.
+    """``value`` with a leading apostrophe if a spreadsheet could read it as a formula.
 
-    "+49 …" and "-" followed by a digit or space stay as they are (phone numbers, ranges).
+    Every cell starting with ``=``, ``+``, ``-``, ``@``, TAB or CR is escaped,
+    except a plain number (``-5``, ``-1,5``) and a phone number (``+49 3685
+    700675``: digits, spaces, brackets, slashes and hyphens only), which no
+    spreadsheet evaluates as a command.
     """
-    if value.startswith(_FORMULA_START):
-        return "'" + value
-    if value[:1] in ("+", "-") and len(value) > 1 and not (value[1].isdigit() or value[1] == " "):
-        return "'" + value
-    return value
+    if not value.startswith(_FORMULA_START):
+        return value
+    if _PLAIN_NUMBER.fullmatch(value) or (_PHONE_NUMBER.fullmatch(value) and any(c.isdigit() for c in value)):
+        return value
+    return "'" + value
 
 
 def _yes_no(value: bool | None) -> str:

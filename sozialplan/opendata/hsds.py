@@ -68,8 +68,8 @@ ORGANIZATION_FIELDS = (
 LOCATION_FIELDS = (
     Field("name", "name", max_length=300),
     Field("description", "description"),
-    Field("latitude", "latitude", "float"),
-    Field("longitude", "longitude", "float"),
+    Field("latitude", "latitude", "float", bounds=(-90.0, 90.0)),
+    Field("longitude", "longitude", "float", bounds=(-180.0, 180.0)),
 )
 SCHEDULE_FIELDS = (
     Field("freq", "freq", max_length=10),

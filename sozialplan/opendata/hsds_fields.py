@@ -22,6 +22,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.utils.encoding import iri_to_uri
 
 from sozialplan.offerings.models import OfferingStatus
@@ -42,13 +44,28 @@ PRIVATE_PREFIX = "_"
 #: model field got because HSDS had no (storable) value; it is not exported.
 PLACEHOLDERS = "_placeholders"
 
+#: The only URL schemes a model URL field may hold (no ``javascript:``, ``data:``, ``ftp:`` …).
+URL_SCHEMES = ("http", "https")
+_validate_http_url = URLValidator(schemes=list(URL_SCHEMES))
+
+
+def is_http_url(value: str) -> bool:
+    """Whether ``value`` is a valid absolute http(s) URL (Django's ``URLValidator``)."""
+    try:
+        _validate_http_url(value)
+    except ValidationError:
+        return False
+    return True
+
 
 @dataclass(frozen=True)
 class Field:
     """HSDS property ``key`` ↔ model attribute ``attr``.
 
     ``max_length`` is the model field's limit in characters; ``required`` means
-    HSDS requires the property, so it is emitted even when empty.
+    HSDS requires the property, so it is emitted even when empty. ``bounds``
+    limits a float (inclusive, e.g. latitude −90 to 90); a ``url`` must be an
+    http(s) URL (``is_http_url``).
     """
 
     key: str
@@ -56,6 +73,7 @@ class Field:
     kind: Kind = "text"
     max_length: int | None = None
     required: bool = False
+    bounds: tuple[float, float] | None = None
 
     def emit(self, value: Any) -> Any:
         """The HSDS value for model value ``value`` (``None`` = no property)."""
@@ -80,19 +98,15 @@ class Field:
         if isinstance(value, bool):
             return NOT_STORABLE
         if self.kind in ("text", "url", "status"):
-            if not isinstance(value, str) or value == "":
-                return NOT_STORABLE
-            if self.max_length is not None and len(value) > self.max_length:
-                return NOT_STORABLE
-            if self.kind == "status" and value not in OfferingStatus.values:
-                return NOT_STORABLE
-            return value
+            return self._convert_text(value)
         if self.kind == "int":
             if isinstance(value, float) and value.is_integer():
                 value = int(value)
             return value if isinstance(value, int) and 0 <= value <= 32767 else NOT_STORABLE
         if self.kind == "float":
             ok = isinstance(value, (int, float)) and math.isfinite(value)
+            if ok and self.bounds is not None:
+                ok = self.bounds[0] <= value <= self.bounds[1]
             return float(value) if ok else NOT_STORABLE
         if not isinstance(value, str):
             return NOT_STORABLE
@@ -103,6 +117,18 @@ class Field:
         if self.kind == "time" and parsed.tzinfo is not None:
             return NOT_STORABLE
         return parsed
+
+    def _convert_text(self, value: Any) -> Any:
+        """A non-empty string within ``max_length``; a known status; an http(s) URL."""
+        if not isinstance(value, str) or value == "":
+            return NOT_STORABLE
+        if self.max_length is not None and len(value) > self.max_length:
+            return NOT_STORABLE
+        if self.kind == "status" and value not in OfferingStatus.values:
+            return NOT_STORABLE
+        if self.kind == "url" and not is_http_url(value):
+            return NOT_STORABLE
+        return value
 
 
 def emit_fields(obj: Any, fields: tuple[Field, ...]) -> dict[str, Any]:

@@ -7,27 +7,34 @@ every property we do not model in ``hsds_extra``, so that exporting the
 records gives back the original (see ``docs/hsds.md`` for the rare
 exceptions).
 
-The input is checked first (JSON, size, NUL characters, the official schema
-with formats); any problem raises ``SourceError`` with a German message and the
-JSON path. Writing happens in one transaction: a problem found while writing
-(an id that belongs to another district …) rolls everything back. Importing
+The input is checked first (JSON, size, NUL characters, dates in the years
+1900–9999, http(s) web addresses, the official schema with formats); any
+problem raises ``SourceError`` with a German message and the JSON path. Writing
+happens in one transaction: a problem found while writing (an id that belongs
+to another district, a location outside the district, a value the model's
+validation refuses, see ``hsds_import_checks``) rolls everything back. Importing
 the same data twice changes nothing (records are matched by ``id``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from jsonschema.exceptions import ValidationError  # type: ignore[import-untyped,unused-ignore]
 
 from sozialplan.offerings.search import batched_refresh
 from sozialplan.opendata import hsds_schema
+from sozialplan.opendata.hsds_fields import URL_SCHEMES
 from sozialplan.opendata.hsds_import_records import RecordImporter
 from sozialplan.regions.models import District
 from sozialplan.sources.errors import ImportSummary, SourceError
@@ -38,6 +45,17 @@ Actor = AbstractBaseUser | AnonymousUser | None
 MAX_TEXT = 100_000
 MAX_EXTENT = 5_000_000
 MAX_ERRORS_SHOWN = 3
+#: Years a date or instant may name (after conversion to UTC and to local time); anything else is a
+#: typo or an attack, and years near 1 or 9999 overflow when converted between time zones.
+MIN_YEAR = 1900
+MAX_YEAR = 9999
+#: HSDS 3.0 properties that hold a date or an instant (schedule, cost_option, metadata, service).
+DATE_KEYS = frozenset(
+    {"assured_date", "last_modified", "valid_from", "valid_to", "dtstart", "until", "last_action_date"}
+)
+#: HSDS properties that hold a web address (service.url, organization.website, location.url, accessibility.url …).
+URL_KEYS = frozenset({"url", "website"})
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 
 _TYPE_NAMES = {
     "string": "Text",
@@ -159,7 +177,8 @@ def _json_type(value: Any) -> str:
 
 
 def _check_values(value: Any, path: str, filename: str) -> None:
-    """Reject NUL characters and overlong strings anywhere (keys included)."""
+    """Reject NUL characters and overlong strings anywhere (keys included), dates out of range and
+    web addresses that are not http(s)."""
     if isinstance(value, str):
         limit = MAX_EXTENT if path.endswith(".extent") else MAX_TEXT
         if len(value) > limit:
@@ -174,9 +193,65 @@ def _check_values(value: Any, path: str, filename: str) -> None:
         for key, item in value.items():
             _check_values(key, f"{path} (Schlüssel)", filename)
             _check_values(item, f"{path}.{key}", filename)
+            if isinstance(item, str) and key in DATE_KEYS:
+                _check_date(item, f"{path}.{key}", filename)
+            if isinstance(item, str) and key in URL_KEYS:
+                _check_url(item, f"{path}.{key}", filename)
     elif isinstance(value, list):
         for index, item in enumerate(value):
             _check_values(item, f"{path}[{index}]", filename)
+
+
+def _check_date(text: str, path: str, filename: str) -> None:
+    """A readable date or instant must lie in the years ``MIN_YEAR``–``MAX_YEAR``, in UTC and local time.
+
+    Text that is no date at all is left to the schema check (or kept verbatim,
+    as it cannot become one of our dates).
+    """
+    if not date_in_range(text):
+        raise SourceError(
+            _("%(path)s: Das Datum „%(value)s“ liegt außerhalb des zulässigen Bereichs (Jahre %(min)d bis %(max)d).")
+            % {"path": path, "value": text[:40], "min": MIN_YEAR, "max": MAX_YEAR},
+            file=filename,
+        )
+
+
+def date_in_range(text: str) -> bool:
+    """False if ``text`` reads as a date or instant outside the years ``MIN_YEAR``–``MAX_YEAR``.
+
+    A naive instant counts as local time; an instant is checked in UTC and in
+    local time, so that converting it later (database, display) cannot
+    overflow. Unreadable text is not a date and gives True.
+    """
+    try:
+        instant = parse_datetime(text)
+        if instant is None:
+            day = parse_date(text)
+            instant = dt.datetime.combine(day, dt.time()) if day is not None else None
+    except ValueError:
+        return True  # not a date (e.g. "2024-02-30"): the schema check or the field decides
+    except OverflowError:
+        return False
+    if instant is None:
+        return True
+    try:
+        if timezone.is_naive(instant):
+            instant = timezone.make_aware(instant)
+        years = (instant.year, instant.astimezone(dt.UTC).year, timezone.localtime(instant).year)
+    except (OverflowError, ValueError):
+        return False
+    return all(MIN_YEAR <= year <= MAX_YEAR for year in years)
+
+
+def _check_url(text: str, path: str, filename: str) -> None:
+    """A web address may only use http or https (no ``javascript:``, ``data:`` …)."""
+    match = _SCHEME.match(text)
+    if match is None or match.group(1).lower() not in URL_SCHEMES:
+        raise SourceError(
+            _("%(path)s: Als Internetadresse sind nur http:// und https:// erlaubt, nicht „%(value)s“.")
+            % {"path": path, "value": text[:60]},
+            file=filename,
+        )
 
 
 def _validate(kind: str, document: dict[str, Any], path: str, filename: str) -> None:

@@ -19,7 +19,6 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from sozialplan.analysis.geo import PolygonIndex
 from sozialplan.audit.services import diff, record, snapshot
 from sozialplan.catalog.models import ActionField, CrossCuttingTheme, OfferType, TargetGroup
 from sozialplan.offerings.models import (
@@ -32,7 +31,16 @@ from sozialplan.offerings.models import (
 )
 from sozialplan.opendata import hsds
 from sozialplan.opendata import taxonomy as tx
-from sozialplan.opendata.hsds_fields import NOT_STORABLE, Field
+from sozialplan.opendata.hsds_fields import NOT_STORABLE, Field, is_http_url
+from sozialplan.opendata.hsds_import_checks import (
+    LOCATION_PATHS,
+    ORGANIZATION_PATHS,
+    SCHEDULE_PATHS,
+    SERVICE_PATHS,
+    DistrictArea,
+    model_problem,
+    shown,
+)
 from sozialplan.opendata.hsds_import_rules import (
     Outcome,
     apply_fields,
@@ -40,9 +48,12 @@ from sozialplan.opendata.hsds_import_rules import (
     keep_unmatched,
     known_terms,
     placeholder,
+    schedule_fill,
+    schedule_json,
+    schedule_values,
     state,
 )
-from sozialplan.regions.models import District, Region, RegionKind
+from sozialplan.regions.models import District, Region
 from sozialplan.sources.errors import ImportSummary, SourceError
 
 JsonDict = dict[str, Any]
@@ -66,17 +77,31 @@ class RecordImporter:
         self.actor = actor
         self.filename = filename
         self.outcome = Outcome()
-        self._gemeinde_index: PolygonIndex | None = None
-        self._gemeinden: dict[str, Region] | None = None
+        self.area = DistrictArea(district)
+        #: German notes for the summary (values not taken over), one per key (a record appears in several
+        #: places of a file), in order.
+        self.notes: dict[Any, str] = {}
 
     def summary(self) -> ImportSummary:
         result = ImportSummary()
         for outcome in self.outcome.seen.values():
             setattr(result, outcome, getattr(result, outcome) + 1)
+        result.notes = list(self.notes.values())
         return result
 
     def fail(self, message: str) -> SourceError:
         return SourceError(message, file=self.filename)
+
+    def note(self, message: str, key: Any = None) -> None:
+        """Add a note for the summary; only the first note per ``key`` (default: the message) is kept."""
+        self.notes.setdefault(message if key is None else key, message)
+
+    def check(self, instance: Any, paths: dict[str, str], path: str) -> None:
+        """Raise ``SourceError`` with the JSON path if a value fails the model's validation (before saving)."""
+        problem = model_problem(instance, paths)
+        if problem is not None:
+            where, message = problem
+            raise self.fail(_("%(path)s: %(message)s") % {"path": f"{path}.{where}", "message": message})
 
     def dispatch(self, kind: str, obj: JsonDict, path: str) -> None:
         if kind == "service":
@@ -120,19 +145,6 @@ class RecordImporter:
             note=NOTE,
         )
 
-    def gemeinde(self, key: str) -> Region | None:
-        if self._gemeinden is None:
-            self._gemeinden = {g.key: g for g in Region.objects.gemeinden()}
-        return self._gemeinden.get(key)
-
-    def locate(self, latitude: float, longitude: float) -> Region | None:
-        """The Gemeinde of the district containing the point (needs boundaries), else ``None``."""
-        if self._gemeinde_index is None:
-            with_boundary = [g for g in self.district.gemeinden() if g.boundary]
-            self._gemeinde_index = PolygonIndex((g.key, g.boundary or {}) for g in with_boundary)
-        key = self._gemeinde_index.locate(latitude, longitude)
-        return self.gemeinde(key) if key else None
-
     # --- organization -----------------------------------------------------------------------------
 
     def organization(self, obj: JsonDict, path: str) -> Provider:
@@ -159,6 +171,7 @@ class RecordImporter:
         provider.hsds_extra = extra
         outcome = self._decide(before, state(provider))
         if outcome != "unchanged":
+            self.check(provider, ORGANIZATION_PATHS, path)
             provider.save()
         self._audit(provider, outcome, audit_before)
         for index, location in enumerate(obj.get("locations") or []):
@@ -179,19 +192,22 @@ class RecordImporter:
         site.district = self.district
         extra: JsonDict = {k: copy.deepcopy(v) for k, v in obj.items() if k not in LOCATION_HANDLED}
         apply_fields(site, obj, hsds.LOCATION_FIELDS, extra)
+        self._coordinates(site, obj, extra, path)
         if obj.get("location_type") != "physical":
             extra["location_type"] = obj["location_type"]
         site.gemeinde = None
-        ags = obj.get("external_identifier")
-        if obj.get("external_identifier_type") == "AGS" and isinstance(ags, str) and self.gemeinde(ags) is not None:
-            site.gemeinde = self.gemeinde(ags)
+        ags = obj.get("external_identifier") if obj.get("external_identifier_type") == "AGS" else None
+        if isinstance(ags, str) and self.area.gemeinde(ags) is not None:
+            site.gemeinde = self.area.gemeinde(ags)
         else:
+            if isinstance(ags, str):
+                self._foreign_ags(site, ags, f"{path}.external_identifier")
             for key in ("external_identifier", "external_identifier_type"):
                 if key in obj:
                     extra[key] = copy.deepcopy(obj[key])
         apply_overlay(hsds.ADDRESSES, site, obj, extra, str(site.uuid), hsds.address_constants(site))
         self._accessibility(site, obj, extra)
-        self._location_profile(site, obj)
+        self._location_profile(site, obj, path)
         keep_unmatched(obj.get("attributes"), hsds.site_attributes(site), extra, "attributes")
         if provider is not None:
             site.provider = provider
@@ -203,6 +219,7 @@ class RecordImporter:
         site.hsds_extra = extra
         outcome = self._decide(before, state(site))
         if outcome != "unchanged":
+            self.check(site, LOCATION_PATHS, path)
             site.save()
         self._audit(site, outcome, audit_before)
         return site
@@ -222,8 +239,45 @@ class RecordImporter:
         elif isinstance(items, list):
             extra["accessibility"] = copy.deepcopy(items)
 
-    def _location_profile(self, site: Site, obj: JsonDict) -> None:
-        """Gemeinde and position precision from our profile attributes or the coordinates."""
+    def _coordinates(self, site: Site, obj: JsonDict, extra: JsonDict, path: str) -> None:
+        """Keep a position only when both coordinates are valid (latitude −90…90, longitude −180…180).
+
+        Otherwise the location is taken over without a position and the
+        coordinates are kept as they came (so the export repeats them), with a
+        note in the summary.
+        """
+        given = [key for key in ("latitude", "longitude") if key in obj]
+        if not given or (site.latitude is not None and site.longitude is not None):
+            return
+        for key in given:
+            extra[key] = copy.deepcopy(obj[key])
+        site.latitude = site.longitude = None
+        self.note(
+            _(
+                "%(path)s: Die Koordinaten (Breite %(lat)s, Länge %(lon)s) sind ungültig (nötig sind Breite "
+                "zwischen −90 und 90 und Länge zwischen −180 und 180); der Standort wurde ohne Lage übernommen."
+            )
+            % {"path": path, "lat": shown(obj.get("latitude", "–")), "lon": shown(obj.get("longitude", "–"))},
+            key=("coordinates", str(site.uuid)),
+        )
+
+    def _foreign_ags(self, site: Site, key: str, path: str) -> None:
+        self.note(
+            _(
+                "%(path)s: Der Gemeindeschlüssel „%(key)s“ gehört zu keiner Gemeinde im %(district)s; "
+                "er wurde nicht als Gemeinde übernommen."
+            )
+            % {"path": path, "key": shown(key, 20), "district": self.district.name},
+            key=("ags", str(site.uuid)),
+        )
+
+    def _location_profile(self, site: Site, obj: JsonDict, path: str) -> None:
+        """Gemeinde and position precision from our profile attributes or the coordinates.
+
+        A location with coordinates must lie in the district (when the
+        boundaries of its Gemeinden are known); its Gemeinde is the one named
+        by AGS, else the one containing the point.
+        """
         has_point = site.latitude is not None and site.longitude is not None
         site.position_precision = PositionPrecision.EXACT if has_point else PositionPrecision.NONE
         for item, term in known_terms(obj.get("attributes")):
@@ -231,11 +285,21 @@ class RecordImporter:
                 continue
             value = item.get("value")
             if term.code == "ags" and site.gemeinde is None and isinstance(value, str):
-                site.gemeinde = self.gemeinde(value)
+                site.gemeinde = self.area.gemeinde(value)
+                if site.gemeinde is None:
+                    self._foreign_ags(site, value, f"{path}.attributes")
             if term.code == "lagegenauigkeit" and has_point and value in PositionPrecision.values:
                 self._approximate(site, str(value))
-        if site.gemeinde is None and site.latitude is not None and site.longitude is not None:
-            site.gemeinde = self.locate(site.latitude, site.longitude)
+        if site.latitude is None or site.longitude is None or not self.area.can_locate:
+            return
+        located = self.area.locate(site.latitude, site.longitude)
+        if located is None:
+            raise self.fail(
+                _("%(path)s: Der Standort (Breite %(lat)s, Länge %(lon)s) liegt nicht im %(district)s.")
+                % {"path": path, "lat": site.latitude, "lon": site.longitude, "district": self.district.name}
+            )
+        if site.gemeinde is None:
+            site.gemeinde = located
 
     @staticmethod
     def _approximate(site: Site, precision: str) -> None:
@@ -276,7 +340,7 @@ class RecordImporter:
             isinstance(f, dict) and f.get("source") == hsds.LSZ_FUNDING_SOURCE for f in obj.get("funding") or []
         )
         keep_unmatched(obj.get("funding"), hsds.funding_items(offering), extra, "funding")
-        relations["served_regions"] = self._service_areas(offering, obj, extra)
+        relations["served_regions"] = self._service_areas(offering, obj, extra, path)
         if touch_sites:
             relations["sites"] = self._service_at_locations(offering, obj, extra, path)
         else:
@@ -296,12 +360,13 @@ class RecordImporter:
             outcome = "updated"
         if outcome == "unchanged" and self._schedules_changed(offering, schedule_items, new):
             outcome = "updated"
-        self._check_schedule_ids(offering, schedule_items)
+        self._check_schedule_ids(offering, schedule_items, path)
         if outcome != "unchanged":
+            self.check(offering, SERVICE_PATHS, path)
             offering.save()
             for name in ("action_fields", "target_groups", "themes", "served_regions", "sites"):
                 getattr(offering, name).set(relations[name])
-            self._write_schedules(offering, schedule_items)
+            self._write_schedules(offering, schedule_items, path)
             self._set_last_modified(offering, obj)
         self._audit(offering, outcome, audit_before)
         return offering
@@ -339,6 +404,8 @@ class RecordImporter:
                 offering.offer_type = OfferType.objects.filter(code=term.code).first()
             elif term.taxonomy == tx.MERKMAL and term.code in merkmale:
                 value = merkmale[term.code].accept(item.get("value"))
+                if term.code == "quelle" and isinstance(value, str) and not is_http_url(value):
+                    value = NOT_STORABLE  # our source_url is a web address; other text stays an attribute
                 if value is not NOT_STORABLE:
                     setattr(offering, merkmale[term.code].attr, value)
         generated = hsds.service_attributes_of(offering, action_fields=fields, target_groups=groups, themes=themes)
@@ -349,16 +416,28 @@ class RecordImporter:
             "themes": {t.pk for t in themes},
         }
 
-    def _service_areas(self, offering: Offering, obj: JsonDict, extra: JsonDict) -> set[int]:
-        """Served regions from service areas naming one of our regions by its key; other areas are kept."""
+    def _service_areas(self, offering: Offering, obj: JsonDict, extra: JsonDict, path: str) -> set[int]:
+        """Served regions from service areas naming the district's Kreis or one of its Gemeinden by key.
+
+        Every other area (another district's region, free text, a polygon) is
+        kept as it came and exported again, but links no region.
+        """
         items = obj.get("service_areas")
         regions: dict[int, Region] = {}
         for item, term in known_terms(_area_attributes(items)):
             value = item.get("value")
             if term.taxonomy == tx.MERKMAL and term.code == "ags" and isinstance(value, str):
-                region = Region.objects.filter(key=value).exclude(kind=RegionKind.ORTSTEIL).first()
+                region = self.area.region(value)
                 if region is not None:
                     regions[region.pk] = region
+                else:
+                    self.note(
+                        _(
+                            "%(path)s: Das Einzugsgebiet mit dem Schlüssel „%(key)s“ liegt nicht im %(district)s; "
+                            "es wurde aufbewahrt, aber nicht als Einzugsgebiet verknüpft."
+                        )
+                        % {"path": f"{path}.service_areas", "key": shown(value, 20), "district": self.district.name}
+                    )
         generated = [hsds.region_service_area(offering, r) for r in regions.values()]
         text_area = {"id": tx.stable_uuid("service_area", offering.uuid, "text")}
         for item in items if isinstance(items, list) else []:
@@ -405,30 +484,31 @@ class RecordImporter:
                 return []
         return items
 
-    def _check_schedule_ids(self, offering: Offering, items: list[Any]) -> None:
+    def _check_schedule_ids(self, offering: Offering, items: list[Any], path: str) -> None:
         for index, item in enumerate(items):
             other = Schedule.objects.filter(uuid=item["id"]).exclude(offering__uuid=offering.uuid).first()
             if other is not None:
                 raise self.fail(
                     _("Zeitplan %(path)s: Die ID %(id)s gehört schon zu einem anderen Angebot.")
-                    % {"path": f"$.schedules[{index}]", "id": item["id"]}
+                    % {"path": f"{path}.schedules[{index}]", "id": item["id"]}
                 )
 
     @staticmethod
     def _schedules_changed(offering: Offering, items: list[Any], new: bool) -> bool:
         if new:
             return True
-        current = {str(s.uuid): _schedule_json(s) for s in offering.schedules.all()}
+        current = {str(s.uuid): schedule_json(s) for s in offering.schedules.all()}
         wanted = {str(item["id"]): item for item in items}
         if set(current) != set(wanted):
             return True
-        return any(_schedule_values(item) != current[key] for key, item in wanted.items())
+        return any(schedule_values(item) != current[key] for key, item in wanted.items())
 
-    def _write_schedules(self, offering: Offering, items: list[Any]) -> None:
+    def _write_schedules(self, offering: Offering, items: list[Any], path: str) -> None:
         offering.schedules.exclude(uuid__in=[i["id"] for i in items]).delete()
-        for item in items:
+        for index, item in enumerate(items):
             schedule = Schedule.objects.filter(uuid=item["id"]).first() or Schedule(uuid=item["id"], offering=offering)
-            schedule.hsds_extra = _schedule_fill(schedule, item)
+            schedule.hsds_extra = schedule_fill(schedule, item)
+            self.check(schedule, SCHEDULE_PATHS, f"{path}.schedules[{index}]")
             schedule.save()
 
     @staticmethod
@@ -505,24 +585,3 @@ def _area_attributes(items: Any) -> list[Any]:
         if isinstance(area, dict) and isinstance(area.get("attributes"), list):
             found += area["attributes"]
     return found
-
-
-def _schedule_fill(schedule: Schedule, item: JsonDict) -> JsonDict:
-    extra = {k: copy.deepcopy(v) for k, v in item.items() if k not in {"id"} | {f.key for f in hsds.SCHEDULE_FIELDS}}
-    apply_fields(schedule, item, hsds.SCHEDULE_FIELDS, extra)
-    return extra
-
-
-def _schedule_values(item: JsonDict) -> JsonDict:
-    probe = Schedule(uuid=item["id"])
-    probe.hsds_extra = _schedule_fill(probe, item)
-    return _schedule_json(probe)
-
-
-def _schedule_json(schedule: Schedule) -> JsonDict:
-    """Comparable values of a schedule row (uuid as text)."""
-    values = {f.attname: getattr(schedule, f.attname) for f in schedule._meta.concrete_fields}
-    values["uuid"] = str(values["uuid"])
-    for key in ("id", "offering_id"):
-        values.pop(key, None)
-    return values

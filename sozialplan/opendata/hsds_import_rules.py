@@ -9,6 +9,8 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext as _
 
+from sozialplan.offerings.models import Schedule
+from sozialplan.opendata import hsds
 from sozialplan.opendata import taxonomy as tx
 from sozialplan.opendata.hsds_fields import NOT_STORABLE, PLACEHOLDERS, Field, Overlay
 
@@ -109,3 +111,26 @@ def state(obj: models.Model, relations: dict[str, Any] | None = None) -> JsonDic
         if f.name not in ("id", "created_at", "updated_at", "search_text"):
             values[f.attname] = getattr(obj, f.attname)
     return values | (relations or {})
+
+
+def schedule_fill(schedule: Schedule, item: JsonDict) -> JsonDict:
+    """Set the schedule's fields from HSDS ``item``; returns what it keeps in ``hsds_extra``."""
+    extra = {k: copy.deepcopy(v) for k, v in item.items() if k not in {"id"} | {f.key for f in hsds.SCHEDULE_FIELDS}}
+    apply_fields(schedule, item, hsds.SCHEDULE_FIELDS, extra)
+    return extra
+
+
+def schedule_values(item: JsonDict) -> JsonDict:
+    """The comparable values a schedule row would get from HSDS ``item``."""
+    probe = Schedule(uuid=item["id"])
+    probe.hsds_extra = schedule_fill(probe, item)
+    return schedule_json(probe)
+
+
+def schedule_json(schedule: Schedule) -> JsonDict:
+    """Comparable values of a schedule row (uuid as text)."""
+    values = {f.attname: getattr(schedule, f.attname) for f in schedule._meta.concrete_fields}
+    values["uuid"] = str(values["uuid"])
+    for key in ("id", "offering_id"):
+        values.pop(key, None)
+    return values

@@ -9,8 +9,9 @@ with exactly these columns (in any order)::
 Problems with the *file* (encoding, NUL bytes, header, broken quoting, a row
 with the wrong number of fields) raise ``SourceError``: nothing of such a file
 may be imported. Problems with a single *row* (empty name, implausible
-postcode, e-mail or URL, a value too long) reject that row only; they are
-returned in ``OffersFile.problems`` with line number and German reason.
+postcode, e-mail or URL, a value too long) are returned in
+``OffersFile.problems`` with line number and German reason; the importer then
+imports nothing (``InvalidRowsError``) unless asked to skip the bad rows.
 """
 
 from __future__ import annotations
@@ -121,6 +122,29 @@ class RowProblem:
     line: int
     name: str
     reason: str
+
+
+class InvalidRowsError(SourceError):
+    """Rows that cannot be imported, all of them: the file is refused as a whole.
+
+    ``str(error)`` names every row with file, line, offer name and reason
+    (German), one per line; ``problems`` holds them sorted by line.
+    """
+
+    def __init__(self, file: str, problems: list[RowProblem]) -> None:
+        self.problems = sorted(problems, key=lambda p: p.line)
+        count = len(self.problems)
+        head = "1 Zeile ist fehlerhaft:" if count == 1 else f"{count} Zeilen sind fehlerhaft:"
+        lines = [head, *(f"– {describe_problem(file, p)}" for p in self.problems)]
+        super().__init__("\n".join(lines))
+        self.file = file
+
+
+def describe_problem(file: str, problem: RowProblem) -> str:
+    """One bad row for the user, e.g. ``offers.csv, Zeile 3 („Tafel“): Der Name fehlt.`` (name cut at 80 characters)."""
+    name = problem.name if len(problem.name) <= 80 else problem.name[:79] + "…"
+    where = ", ".join(p for p in (file, f"Zeile {problem.line}") if p)
+    return f"{where} („{name}“): {problem.reason}" if name else f"{where}: {problem.reason}"
 
 
 @dataclass

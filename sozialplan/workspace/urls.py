@@ -15,6 +15,7 @@ _district = "<slug:district>/"
 urlpatterns = [
     path("", home.home, name="home"),
     path("traeger/", home.provider_home, name="provider_home"),
+    path("traeger/<uuid:uuid>/", home.provider_page, name="provider_page"),
     path(_district, dashboard.dashboard, name="dashboard"),
     path(_district + "karte.geojson", dashboard.map_data, name="map_data"),
     # Angebote

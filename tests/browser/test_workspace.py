@@ -6,13 +6,15 @@ offers) and logs in through the login form as a planner and as a Träger.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
 
 from sozialplan.accounts.models import Membership, Role
 from sozialplan.offerings import services
-from sozialplan.offerings.models import Offering, OfferingChange
+from sozialplan.offerings.models import Offering, OfferingChange, Schedule
+from sozialplan.offerings.schedules import row_of
 from tests.browser.conftest import LiveSite, axe_violations, describe
 
 pytestmark = pytest.mark.browser
@@ -76,11 +78,26 @@ def planner_pages(site: LiveSite) -> list[str]:
 def test_workspace_pages_have_no_axe_violations_and_fit_a_phone(site: LiveSite, width: int) -> None:
     _planner, traeger = accounts(site)
     offer = site.offers[FARBKLECKSE]
-    services.propose_offering_change(traeger, offer, {"capacity": 45})
+    # A stored Zeitplan (its published "Öffnungszeit Mo–Fr 6–17 Uhr") and a proposal changing it,
+    # so that the forms show a Zeitplan row and the queue a Zeitpläne diff.
+    stored = Schedule.objects.create(
+        offering=offer, freq="WEEKLY", byday="MO,TU,WE,TH,FR", opens_at=dt.time(6), closes_at=dt.time(17)
+    )
+    changed = row_of(stored)
+    changed["description"] = "Öffnungszeit Mo–Fr 6–17 Uhr"
+    services.propose_offering_change(traeger, offer, {"capacity": 45, "schedules": [changed]})
+    assert offer.provider is not None
     failures = {}
     for username, paths in (
         ("planerin", planner_pages(site)),
-        ("traeger", ["/planung/traeger/", f"/planung/{offer.district.slug}/angebote/{offer.uuid}/bearbeiten/"]),
+        (
+            "traeger",
+            [
+                "/planung/traeger/",
+                f"/planung/traeger/{offer.provider.uuid}/",
+                f"/planung/{offer.district.slug}/angebote/{offer.uuid}/bearbeiten/",
+            ],
+        ),
     ):
         page = log_in(site, username, width=width, bypass_csp=True)
         for path in paths:

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import codecs
+import json
 from collections.abc import Callable
 
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import DatabaseError
 from django.test import Client
 from pytest_django.fixtures import Settings
 
@@ -85,11 +87,86 @@ def test_the_planner_of_another_district_imports_there_only(
     assert not Offering.objects.exclude(district=other_district).exists()
 
 
-def test_rejected_rows_are_listed_with_line_and_reason(client_as: Callable[[str], Client]) -> None:
-    data = one_row(name="Tafel", postcode="123")
-    text = client_as("planner").post(URL, upload(data)).content.decode()
+def test_the_form_offers_to_skip_invalid_rows(client_as: Callable[[str], Client]) -> None:
+    text = client_as("planner").get(URL).content.decode()
+    assert (
+        '<label class="kern-label" for="id_skip_invalid">Fehlerhafte Zeilen überspringen und den Rest importieren'
+        in text
+    )
+    assert 'type="checkbox" name="skip_invalid" id="id_skip_invalid" value="on" aria-describedby' in text
+
+
+def mixed() -> bytes:
+    """Two valid rows of offers.csv, then a row with a bad postcode (line 4) and one without name (line 5)."""
+    lines = REAL.decode().splitlines()
+    bad = [",".join("Tafel" if c == "name" else "123" if c == "postcode" else "" for c in COLUMNS)]
+    bad.append(",".join("Eisfeld" if c == "town" else "" for c in COLUMNS))
+    return "\n".join([*lines[:3], *bad]).encode()
+
+
+def test_a_bad_row_imports_nothing_and_every_bad_row_is_listed(client_as: Callable[[str], Client]) -> None:
+    response = client_as("planner").post(URL, upload(mixed(), name="angebote.csv"))
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "Nichts importiert: 2 Zeilen der Datei angebote.csv sind fehlerhaft." in text
+    assert "Fehlerhafte Zeilen in angebote.csv" in text
+    assert "keine fünfstellige deutsche Postleitzahl" in text
+    assert "Der Name fehlt." in text
+    assert '<td class="kern-table__cell kern-table__cell--numeric">4</td>' in text
+    assert '<td class="kern-table__cell kern-table__cell--numeric">5</td>' in text
+    assert Offering.objects.count() == 0
+
+
+def test_with_the_checkbox_the_valid_rows_are_imported_and_the_rest_listed(
+    client_as: Callable[[str], Client],
+) -> None:
+    response = client_as("planner").post(URL, {**upload(mixed()), "skip_invalid": "on"})
+    assert response.status_code == 200
+    text = response.content.decode()
     assert "Abgelehnte Zeilen" in text
     assert "keine fünfstellige deutsche Postleitzahl" in text
+    assert '<dd class="kern-description-list-item__value">2</dd>' in text
+    assert Offering.objects.count() == 2
+    assert 'id="id_skip_invalid" value="on" checked' in text
+
+
+def test_the_summary_lists_offers_without_place_and_local_changes(client_as: Callable[[str], Client]) -> None:
+    client = client_as("planner")
+    client.post(URL, upload(REAL))
+    Offering.objects.filter(name="Evangelische Werrataljugend").update(description="Vom Planungsteam ergänzt.")
+    text = client.post(URL, upload(REAL)).content.decode()
+    assert "3 Angebote ohne Ort (Adresse in der Quelle nicht genannt)" in text
+    assert "„Evangelische Werrataljugend“: lokal geändert, nicht überschrieben (Beschreibung)." in text
+    assert Offering.objects.get(name="Evangelische Werrataljugend").description == "Vom Planungsteam ergänzt."
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        OverflowError("date value out of range"),
+        ValueError("kaputt"),
+        DatabaseError("disk I/O error"),
+        UnicodeError("kaputt"),
+        RecursionError("maximum recursion depth exceeded"),
+        json.JSONDecodeError("Expecting value", "{", 1),
+        RuntimeError("interner Zustand 42"),
+    ],
+)
+def test_any_error_of_the_hsds_importer_gets_a_german_message_not_a_server_error(
+    client_as: Callable[[str], Client], monkeypatch: pytest.MonkeyPatch, error: Exception
+) -> None:
+    hsds_import = pytest.importorskip("sozialplan.opendata.hsds_import")
+
+    def failing(**kwargs: object) -> None:
+        raise error
+
+    monkeypatch.setattr(hsds_import, "import_hsds", failing)
+    response = client_as("planner").post(URL, upload(b'{"id": "x", "name": "Tafel"}', name="daten.json"))
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "Import fehlgeschlagen" in text
+    assert "Nichts importiert:" in text
+    assert str(error) not in text  # details go to the log, not to the page
     assert Offering.objects.count() == 0
 
 

@@ -15,7 +15,7 @@ from sozialplan.offerings.importing import import_offers_file, name_key, split_r
 from sozialplan.offerings.models import Offering, PositionPrecision, Provider, ProviderKind, ReviewState, Site
 from sozialplan.regions.models import District
 from sozialplan.sources.errors import ImportSummary, SourceError
-from sozialplan.sources.offers_csv import COLUMNS
+from sozialplan.sources.offers_csv import COLUMNS, InvalidRowsError
 
 pytestmark = pytest.mark.django_db
 
@@ -72,9 +72,11 @@ def test_it_imports_all_72_real_offers(district: District) -> None:
 def test_it_changes_nothing_on_the_second_run(district: District) -> None:
     import_real(district)
     entries = AuditEntry.objects.count()
+    snapshots = dict(Offering.objects.values_list("pk", "import_snapshot"))
     again = import_real(district)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 72)
-    assert again.notes == []
+    assert [note for note in again.notes if "ohne Ort" not in note] == []
+    assert dict(Offering.objects.values_list("pk", "import_snapshot")) == snapshots
     assert AuditEntry.objects.count() == entries
     assert Site.objects.count() == 31
 
@@ -154,29 +156,51 @@ def test_it_reuses_an_existing_provider_of_the_district(district: District, prov
     assert Offering.objects.filter(provider=provider_a).count() == 13
 
 
-def test_it_imports_valid_rows_and_reports_rejected_ones(district: District) -> None:
-    header = ",".join(COLUMNS)
-    rows = [
-        ",".join(
-            "Bürgerbus der Stadt Schleusingen" if c == "name" else "Schleusingen" if c == "gemeinde" else ""
-            for c in COLUMNS
-        ),
-        ",".join("keine-mail" if c == "email" else "Tafel" if c == "name" else "" for c in COLUMNS),
-        ",".join("" for _ in COLUMNS),
+def csv_row(**values: str) -> str:
+    return ",".join(values.get(c, "") for c in COLUMNS)
+
+
+#: A valid row, a row with a bad e-mail address, an empty row and a row without name.
+MIXED = "\n".join(
+    [
+        ",".join(COLUMNS),
+        csv_row(name="Bürgerbus der Stadt Schleusingen", gemeinde="Schleusingen"),
+        csv_row(name="Tafel", email="keine-mail"),
+        csv_row(),
+        csv_row(town="Eisfeld"),
     ]
-    data = "\n".join([header, *rows]).encode()
-    summary = import_offers_file(district=district, data=data, filename="neu.csv", actor=None)
+).encode()
+
+
+def test_it_imports_nothing_when_a_row_is_invalid_and_names_every_bad_row(district: District) -> None:
+    with pytest.raises(InvalidRowsError) as info:
+        import_offers_file(district=district, data=MIXED, filename="neu.csv", actor=None)
+    assert [(p.line, p.name) for p in info.value.problems] == [(3, "Tafel"), (5, "")]
+    assert str(info.value) == (
+        "2 Zeilen sind fehlerhaft:\n"
+        "– neu.csv, Zeile 3 („Tafel“): Die E-Mail-Adresse „keine-mail“ ist ungültig.\n"
+        "– neu.csv, Zeile 5: Der Name fehlt."
+    )
+    assert (Offering.objects.count(), Provider.objects.count(), Site.objects.count()) == (0, 0, 0)
+    assert not AuditEntry.objects.exists()
+
+
+def test_with_skip_invalid_it_imports_valid_rows_and_reports_the_rest(district: District) -> None:
+    summary = import_offers_file(district=district, data=MIXED, filename="neu.csv", actor=None, skip_invalid=True)
     assert summary.created == 1
-    (rejected,) = summary.rejected
-    assert (rejected.line, rejected.key) == (3, "Tafel")
-    assert "E-Mail-Adresse" in rejected.reason
+    assert [(r.line, r.key) for r in summary.rejected] == [(3, "Tafel"), (5, "")]
+    assert "E-Mail-Adresse" in summary.rejected[0].reason
     assert "Zeile 3: Die E-Mail-Adresse „keine-mail“ ist ungültig." in str(summary)
+    assert Offering.objects.get().name == "Bürgerbus der Stadt Schleusingen"
 
 
-def test_it_rejects_a_second_row_with_the_same_name_and_source(district: District) -> None:
+def test_it_refuses_a_second_row_with_the_same_name_and_source(district: District) -> None:
     lines = REAL.decode().splitlines()
     data = "\n".join([*lines[:3], lines[2]]).encode()
-    summary = import_offers_file(district=district, data=data, filename="offers.csv", actor=None)
+    with pytest.raises(InvalidRowsError, match=r"offers\.csv, Zeile 4 .*schon in Zeile 3"):
+        import_offers_file(district=district, data=data, filename="offers.csv", actor=None)
+    assert not Offering.objects.exists()
+    summary = import_offers_file(district=district, data=data, filename="offers.csv", actor=None, skip_invalid=True)
     assert summary.created == 2
     assert [r.line for r in summary.rejected] == [4]
     assert "schon in Zeile 3" in summary.rejected[0].reason
@@ -235,14 +259,14 @@ def test_it_routes_json_to_the_hsds_importer(district: District, monkeypatch: py
     hsds_import = pytest.importorskip("sozialplan.opendata.hsds_import")
     received: dict[str, Any] = {}
 
-    def fake(*, district: District, data: Any, actor: Any) -> ImportSummary:
-        received.update(district=district, data=data, actor=actor)
+    def fake(*, district: District, data: Any, actor: Any, filename: str) -> ImportSummary:
+        received.update(district=district, data=data, actor=actor, filename=filename)
         return ImportSummary(created=1)
 
     monkeypatch.setattr(hsds_import, "import_hsds", fake)
     summary = import_offers_file(district=district, data=b'\xef\xbb\xbf {"id": "x"}', filename="a.json", actor=None)
     assert summary.created == 1
-    assert received == {"district": district, "data": {"id": "x"}, "actor": None}
+    assert received == {"district": district, "data": {"id": "x"}, "actor": None, "filename": "a.json"}
 
 
 def test_it_refuses_broken_json_in_german(district: District) -> None:

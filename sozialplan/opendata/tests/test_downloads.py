@@ -51,8 +51,31 @@ def test_csv_cells_cannot_become_formulas() -> None:
     assert safe_cell('=HYPERLINK("x")') == '\'=HYPERLINK("x")'
     assert safe_cell("@SUM(A1)") == "'@SUM(A1)"
     assert safe_cell("+cmd") == "'+cmd"
-    assert safe_cell("+49 3685 700675") == "+49 3685 700675"
-    assert safe_cell("-5") == "-5"
+    assert safe_cell("-1+cmd|' /C calc'!A0") == "'-1+cmd|' /C calc'!A0"
+    assert safe_cell("+1+cmd|' /C calc'!A0") == "'+1+cmd|' /C calc'!A0"
+    assert safe_cell("+1+1") == "'+1+1"
+    assert safe_cell("-2+3") == "'-2+3"
+    assert safe_cell("+49 3685|cmd") == "'+49 3685|cmd"
+    assert safe_cell("- Beratung") == "'- Beratung"
+    assert safe_cell("-") == "'-"
+    assert safe_cell("\t=1+1") == "'\t=1+1"
+    assert safe_cell("\r=1+1") == "'\r=1+1"
+
+
+def test_csv_keeps_plain_numbers_and_phone_numbers() -> None:
+    for plain in ("-5", "-1,5", "-0.25", "+49 3685 700675", "+49 (0)3685/700-675", "03685 700675", "12", "Beratung"):
+        assert safe_cell(plain) == plain
+
+
+def test_csv_download_escapes_formula_cells(client: Client, farbkleckse: Offering) -> None:
+    farbkleckse.name = "-1+cmd|' /C calc'!A0"
+    farbkleckse.phone = "+49 3685 700675"
+    farbkleckse.save()
+    response = client.get("/offene-daten/angebote.csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    row = dict(zip(rows[0], rows[1], strict=True))
+    assert row["Name"] == "'-1+cmd|' /C calc'!A0"
+    assert row["Telefon"] == "+49 3685 700675"
 
 
 def test_geojson_has_points_and_district_wide_offers_without_geometry(

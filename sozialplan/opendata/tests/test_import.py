@@ -112,18 +112,18 @@ def test_a_list_of_objects_and_our_own_export_import_again(
     assert [service(str(farbkleckse.uuid)), service(str(seniorenbuero.uuid))] == exported
 
 
-def test_our_export_imports_into_another_district_with_its_classifications(
-    district: District, other_district: District, farbkleckse: Offering
+def test_our_export_imports_into_a_fresh_installation_with_its_classifications(
+    district: District, farbkleckse: Offering
 ) -> None:
     exported = service(str(farbkleckse.uuid))
     Offering.objects.all().delete()
     Site.objects.all().delete()
     Provider.objects.all().delete()
-    import_hsds(district=other_district, data=copy.deepcopy(exported), actor=None)
+    import_hsds(district=district, data=copy.deepcopy(exported), actor=None)
     offering = Offering.objects.get(uuid=farbkleckse.uuid)
-    assert offering.district == other_district
     assert [f.code for f in offering.action_fields.all()] == [2]
     assert {g.code for g in offering.target_groups.all()} == {"kinder-unter-6", "menschen-mit-behinderung"}
+    assert [r.key for r in offering.served_regions.all()] == ["16069024"]
     assert offering.lsz_funded
     assert offering.source_url == farbkleckse.source_url
     site = offering.sites.get()
@@ -131,6 +131,20 @@ def test_our_export_imports_into_another_district_with_its_classifications(
     assert site.position_precision == "gemeinde"
     assert site.description == ""
     assert normalized(service(str(farbkleckse.uuid))) == normalized(exported)
+
+
+def test_a_location_outside_the_district_is_refused(
+    district: District, other_district: District, farbkleckse: Offering
+) -> None:
+    exported = service(str(farbkleckse.uuid))
+    Offering.objects.all().delete()
+    Site.objects.all().delete()
+    Provider.objects.all().delete()
+    expected = r"^\$\.organization\.locations\[0\]: Der Standort \(Breite 50\.\d+, Länge 10\.\d+\) "
+    expected += r"liegt nicht im Ilm-Kreis\.$"
+    with pytest.raises(SourceError, match=expected):
+        import_hsds(district=other_district, data=copy.deepcopy(exported), actor=None)
+    assert counts() == (0, 0, 0, 0)
 
 
 def test_known_term_by_id_sets_the_classification(district: District) -> None:

@@ -5,25 +5,13 @@ from __future__ import annotations
 import re
 
 from django import template
-from django.utils.formats import time_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from sozialplan.offerings.models import Offering, Schedule
+from sozialplan.offerings.schedules import describe
 from sozialplan.portal.directory import DirectoryFilter
 
 register = template.Library()
-
-_WEEKDAYS = {
-    "MO": gettext_lazy("Montag"),
-    "TU": gettext_lazy("Dienstag"),
-    "WE": gettext_lazy("Mittwoch"),
-    "TH": gettext_lazy("Donnerstag"),
-    "FR": gettext_lazy("Freitag"),
-    "SA": gettext_lazy("Samstag"),
-    "SU": gettext_lazy("Sonntag"),
-}
-_FREQ = {"WEEKLY": gettext_lazy("wöchentlich"), "MONTHLY": gettext_lazy("monatlich"), "DAILY": gettext_lazy("täglich")}
 
 
 @register.filter
@@ -42,24 +30,8 @@ def page_query(flt: DirectoryFilter, number: int) -> str:
 
 @register.filter
 def schedule_text(schedule: Schedule) -> str:
-    """One German line for a Schedule: "wöchentlich Montag, Dienstag 09:00–12:00" or its description."""
-    parts = []
-    if schedule.freq:
-        parts.append(str(_FREQ.get(schedule.freq.upper(), schedule.freq)))
-    days = [str(_WEEKDAYS[d]) for d in re.findall(r"[A-Z]{2}", (schedule.byday or "").upper()) if d in _WEEKDAYS]
-    if days:
-        parts.append(", ".join(days))
-    if schedule.opens_at and schedule.closes_at:
-        parts.append(
-            _("%(opens)s–%(closes)s Uhr")
-            % {"opens": time_format(schedule.opens_at, "H:i"), "closes": time_format(schedule.closes_at, "H:i")}
-        )
-    elif schedule.opens_at:
-        parts.append(_("ab %(time)s Uhr") % {"time": time_format(schedule.opens_at, "H:i")})
-    line = " ".join(parts)
-    if schedule.description:
-        return f"{line}: {schedule.description}" if line else schedule.description
-    return line
+    """One German line for a Schedule: "wöchentlich Montag, Dienstag 09:00–12:00 Uhr" or its description."""
+    return describe(schedule)
 
 
 @register.filter

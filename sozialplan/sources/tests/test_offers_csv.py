@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sozialplan.sources.errors import SourceError
-from sozialplan.sources.offers_csv import COLUMNS, read_offers_csv
+from sozialplan.sources.offers_csv import COLUMNS, InvalidRowsError, RowProblem, read_offers_csv
 from sozialplan.sources.tests.conftest import OFFERS
 
 HEADER = ",".join(COLUMNS)
@@ -176,3 +176,19 @@ def test_it_raises_only_source_errors_on_arbitrary_rows(rows: list[list[str]]) -
     except SourceError:
         return
     assert all(r.name for r in parsed.rows)
+
+
+def test_invalid_rows_are_named_with_file_line_name_and_reason_sorted_by_line() -> None:
+    problems = [
+        RowProblem(line=9, name="T" * 100, reason="„Name“ ist zu lang."),
+        RowProblem(line=3, name="", reason="Der Name fehlt."),
+    ]
+    error = InvalidRowsError("angebote.csv", problems)
+    assert isinstance(error, SourceError)
+    assert [p.line for p in error.problems] == [3, 9]
+    assert str(error) == (
+        "2 Zeilen sind fehlerhaft:\n"
+        "– angebote.csv, Zeile 3: Der Name fehlt.\n"
+        f"– angebote.csv, Zeile 9 („{'T' * 79}…“): „Name“ ist zu lang."
+    )
+    assert error.file == "angebote.csv"

@@ -102,6 +102,12 @@ ACTION_ON_A_PLANNER_ONLY = expect(LOGIN, 302, 404, 403, 404, 403, 404)
 CASES = [
     Case("home", "GET", lambda _w: u("home"), expect(LOGIN, 302, 302, 302, 302, 302, 200)),
     Case("provider_home", "GET", lambda _w: u("provider_home"), expect(LOGIN, 302, 302, 200, 200, 302, 302)),
+    Case(
+        "provider_page",
+        "GET",
+        lambda w: u("provider_page", uuid=w.provider_a.uuid),
+        expect(LOGIN, 404, 404, 200, 404, 404, 404),
+    ),
     Case("dashboard", "GET", lambda w: u("dashboard", district=d(w)), PAGE_PLANNER_COMMITTEE),
     Case("map_data", "GET", lambda w: u("map_data", district=d(w)), PAGE_PLANNER_COMMITTEE),
     # Angebote
@@ -369,6 +375,8 @@ ROLE_MATRIX: list[tuple[str, str, tuple[bool, ...]]] = [
     ("offerings.add_provider", "district", (True, False, False, False, False, False)),
     ("offerings.change_provider", "provider_a", (True, False, False, False, False, False)),
     ("offerings.retire_provider", "provider_a", (True, False, False, False, False, False)),
+    ("offerings.view_own_provider", "provider_a", (False, False, True, False, False, False)),
+    ("offerings.view_own_provider", "provider_b", (False, False, False, True, False, False)),
     ("offerings.view_site", "site_a", (True, False, True, False, True, False)),
     ("offerings.add_site", "district", (True, False, True, True, False, False)),
     ("offerings.change_site", "site_a", (True, False, True, False, False, False)),

@@ -1,12 +1,13 @@
-"""/planung/ (the user's districts) and /planung/traeger/ (the Träger area "Meine Angebote")."""
+"""/planung/ (the user's districts) and /planung/traeger/ (the Träger area "Meine Angebote", one page per Träger)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
 from sozialplan.accounts.models import Role
@@ -48,26 +49,15 @@ def provider_home(request: HttpRequest) -> HttpResponse:
         return redirect("workspace:home")
     provider_ids = [m.provider_id for m in memberships_of(user) if m.role == Role.PROVIDER]
     providers = list(Provider.objects.filter(pk__in=provider_ids).select_related("district").order_by("name"))
-    offers = list(
-        Offering.objects.filter(provider__in=provider_ids).select_related("district", "provider").order_by("name")
-    )
-    pending = OfferingChange.objects.filter(offering__provider__in=provider_ids, state=ChangeState.PENDING)
-    pending_ids = set(pending.values_list("offering_id", flat=True))
+    rows = offer_rows(provider_ids)
     decisions = (
         OfferingChange.objects.filter(offering__provider__in=provider_ids)
         .exclude(state=ChangeState.PENDING)
         .select_related("offering", "offering__district")
         .order_by("-decided_at")[:10]
     )
-    rejected_uuids = [str(o.uuid) for o in offers if o.review_state == ReviewState.REJECTED]
-    reasons = {
-        e.object_id: e.note
-        for e in AuditEntry.objects.filter(action="rejected", object_type="offering", object_id__in=rejected_uuids)
-        .order_by("at")
-        .only("object_id", "note")
-    }
-    rows = [OfferRow(o, o.pk in pending_ids, reasons.get(str(o.uuid), "")) for o in offers]
-    sites = Site.objects.filter(provider__in=provider_ids).select_related("gemeinde", "district").order_by("name")
+    pending_count = sum(1 for r in rows if r.has_pending_change)
+    sites = provider_sites(provider_ids)
     groups = [
         {
             "provider": p,
@@ -79,5 +69,48 @@ def provider_home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "workspace/provider_home.html",
-        {"groups": groups, "decisions": decisions, "pending_count": len(pending_ids)},
+        {"groups": groups, "decisions": decisions, "pending_count": pending_count},
     )
+
+
+def offer_rows(provider_ids: list[int | None]) -> list[OfferRow]:
+    """The offers of these Träger by name, each with its open proposal and its rejection reason."""
+    offers = list(
+        Offering.objects.filter(provider__in=provider_ids).select_related("district", "provider").order_by("name")
+    )
+    pending = OfferingChange.objects.filter(offering__provider__in=provider_ids, state=ChangeState.PENDING)
+    pending_ids = set(pending.values_list("offering_id", flat=True))
+    rejected_uuids = [str(o.uuid) for o in offers if o.review_state == ReviewState.REJECTED]
+    reasons = {
+        e.object_id: e.note
+        for e in AuditEntry.objects.filter(action="rejected", object_type="offering", object_id__in=rejected_uuids)
+        .order_by("at")
+        .only("object_id", "note")
+    }
+    return [OfferRow(o, o.pk in pending_ids, reasons.get(str(o.uuid), "")) for o in offers]
+
+
+def provider_sites(provider_ids: list[int | None]) -> list[Site]:
+    return list(Site.objects.filter(provider__in=provider_ids).select_related("gemeinde", "district").order_by("name"))
+
+
+@login_required
+@require_GET
+def provider_page(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """The Träger's own record, read-only: its data, Standorte and Angebote with their review states.
+
+    Only people who act for this Träger see it; for everyone else it does not
+    exist (404), as for another Träger's records in the workspace.
+    """
+    user = acting_user(request)
+    provider = get_object_or_404(Provider.objects.select_related("district"), uuid=uuid)
+    if not user.has_perm("offerings.view_own_provider", provider):
+        raise Http404
+    context = {
+        "provider": provider,
+        "offers": offer_rows([provider.pk]),
+        "sites": provider_sites([provider.pk]),
+        "can_add_offering": user.has_perm("offerings.add_offering", provider.district),
+        "can_add_site": user.has_perm("offerings.add_site", provider.district),
+    }
+    return render(request, "workspace/provider_page.html", context)

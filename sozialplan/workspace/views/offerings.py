@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,9 +23,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sozialplan.audit.models import AuditEntry
 from sozialplan.offerings import services
 from sozialplan.offerings.forms import OfferingForm, providers_for
-from sozialplan.offerings.models import ChangeState, Offering, OfferingStatus, ReviewState, Site
+from sozialplan.offerings.models import ChangeState, Offering, OfferingStatus, ReviewState, Schedule, Site
+from sozialplan.offerings.schedule_forms import BaseScheduleFormSet, schedule_formset, schedule_rows, submitted
+from sozialplan.offerings.schedules import rows_from_json
 from sozialplan.offerings.services import EditOutcome
-from sozialplan.offerings.values import offering_data
+from sozialplan.offerings.values import SCHEDULES, OfferingData, offering_data
 from sozialplan.regions.models import District
 from sozialplan.workspace.access import acting_user, get_district, get_offering, require
 from sozialplan.workspace.forms import OfferingFilterForm
@@ -89,8 +91,9 @@ def offering_create(request: HttpRequest, district: str) -> HttpResponse:
     planner = user.has_perm("offerings.approve_offering", d)
     providers = providers_for(user, d, planner=planner)
     form = OfferingForm(request.POST or None, district=d, providers=providers, planner=planner, new=True)
-    if request.method == "POST" and form.is_valid():
-        data = offering_data(form.cleaned_data)
+    formset = schedule_formset(_schedule_post(request), None)
+    if request.method == "POST" and _valid(form, formset):
+        data = _data(form, formset)
         try:
             if planner:
                 offer = services.create_offering(user, d, data)
@@ -103,9 +106,29 @@ def offering_create(request: HttpRequest, district: str) -> HttpResponse:
             return redirect("workspace:offering_detail", district=d.slug, uuid=offer.uuid)
         except ValidationError as error:
             add_service_errors(form, error)
-    return render(
-        request, "workspace/offering_form.html", workspace_context(request, d, form=form, offer=None, planner=planner)
-    )
+    context = workspace_context(request, d, form=form, formset=formset, offer=None, planner=planner)
+    return render(request, "workspace/offering_form.html", context)
+
+
+def _schedule_post(request: HttpRequest) -> QueryDict | None:
+    """The POST data for the Zeitpläne, or ``None`` if the request sent no Zeitpläne part.
+
+    A POST without it (an older client, a script) leaves the Zeitpläne as they are.
+    """
+    return request.POST if request.method == "POST" and submitted(request.POST) else None
+
+
+def _valid(form: OfferingForm, formset: BaseScheduleFormSet) -> bool:
+    """Both parts checked, so that every mistake shows at once."""
+    form_ok = form.is_valid()
+    return (formset.is_valid() if formset.is_bound else True) and form_ok
+
+
+def _data(form: OfferingForm, formset: BaseScheduleFormSet) -> OfferingData:
+    data = offering_data(form.cleaned_data)
+    if formset.is_bound:
+        data[SCHEDULES] = schedule_rows(formset)
+    return data
 
 
 @login_required
@@ -131,6 +154,7 @@ def offering_detail(request: HttpRequest, district: str, uuid: UUID) -> HttpResp
         d,
         offer=offer,
         sites=offer.sites.select_related("gemeinde").order_by("name"),
+        schedules=Schedule.objects.filter(offering=offer).order_by("pk"),
         history=history,
         changes=changes,
         pending_change=next((c for c in changes if c.state == ChangeState.PENDING), None),
@@ -161,9 +185,11 @@ def offering_edit(request: HttpRequest, district: str, uuid: UUID) -> HttpRespon
         providers=providers_for(user, d, planner=planner),
         planner=planner,
     )
-    if request.method == "POST" and form.is_valid():
+    proposed = rows_from_json(pending.data[SCHEDULES]) if pending and SCHEDULES in pending.data else None
+    formset = schedule_formset(_schedule_post(request), offer, proposed)
+    if request.method == "POST" and _valid(form, formset):
         try:
-            outcome = services.save_offering_edit(user, offer, offering_data(form.cleaned_data))
+            outcome = services.save_offering_edit(user, offer, _data(form, formset))
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -172,7 +198,7 @@ def offering_edit(request: HttpRequest, district: str, uuid: UUID) -> HttpRespon
     return render(
         request,
         "workspace/offering_form.html",
-        workspace_context(request, d, form=form, offer=offer, planner=planner, pending=pending),
+        workspace_context(request, d, form=form, formset=formset, offer=offer, planner=planner, pending=pending),
     )
 
 

@@ -40,10 +40,12 @@ def review_queue(request: HttpRequest, district: str) -> HttpResponse:
     changes = list(
         OfferingChange.objects.pending()
         .filter(offering__district=d)
-        .select_related("offering", "offering__provider", "offering__district", "submitted_by")
+        .select_related("offering__provider", "offering__offer_type", "offering__district__region", "submitted_by")
         .order_by("submitted_at")
     )
-    items = [(change, rows_for("offering", services.proposal_diff(change))) for change in changes]
+    # All diffs at once: the number of queries does not grow with the number of proposals.
+    diffs = services.proposal_diffs(changes)
+    items = [(change, rows_for("offering", changed)) for change, changed in zip(changes, diffs, strict=True)]
     context = workspace_context(request, d, new_offers=new_offers, items=items)
     return render(request, "workspace/review_queue.html", context)
 

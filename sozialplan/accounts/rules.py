@@ -1,4 +1,4 @@
-"""Permission predicates (package ``rules``), checked with ``user.has_perm``.
+"""Permission predicates (package ``rules``), checked with ``may(user, perm, obj)``.
 
 Object-level permissions take a ``District``, ``Provider``, ``Site`` or
 ``Offering``. Outsiders get 404 from the views (they must not learn that a
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rules.permissions import has_perm
 from rules.predicates import predicate
 
 from sozialplan.accounts.models import Role
@@ -36,6 +37,18 @@ def memberships_of(user: Any) -> list[Any]:
         cached = list(user.memberships.select_related("district", "provider"))
         user._sozialplan_memberships = cached
     return cached
+
+
+def may(user: Any, perm: str, obj: Any = None) -> bool:
+    """Whether ``user`` holds ``perm`` on ``obj`` by the rules, i.e. by their memberships.
+
+    Use this instead of ``user.has_perm``: Django grants an active superuser
+    every permission there, but superusers operate the installation (Django
+    admin) and plan only where a membership says so. Inactive users hold none.
+    """
+    if not getattr(user, "is_active", False):
+        return False
+    return bool(has_perm(perm, user, obj))
 
 
 @predicate

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from sozialplan.offerings.models import Offering, OfferingChange, Provider, Schedule, Site
+from sozialplan.offerings.models import Offering, OfferingChange, Provider, Schedule, Site, SiteChange
 
 
 @admin.register(Provider)
@@ -61,3 +61,12 @@ class OfferingChangeAdmin(admin.ModelAdmin[OfferingChange]):
     search_fields = ["offering__name", "submitted_by__username"]
     readonly_fields = ["offering", "data", "submitted_by", "submitted_at", "decided_by", "decided_at"]
     list_select_related = ["offering", "submitted_by", "decided_by"]
+
+
+@admin.register(SiteChange)
+class SiteChangeAdmin(admin.ModelAdmin[SiteChange]):
+    list_display = ["site", "state", "submitted_by", "submitted_at", "decided_by", "decided_at"]
+    list_filter = ["state", "site__district"]
+    search_fields = ["site__name", "submitted_by__username"]
+    readonly_fields = ["site", "data", "submitted_by", "submitted_at", "decided_by", "decided_at"]
+    list_select_related = ["site", "submitted_by", "decided_by"]

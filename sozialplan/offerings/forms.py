@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib.auth.models import User
-from django.core.validators import MaxLengthValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -35,6 +35,12 @@ if TYPE_CHECKING:
 
 #: Longest free text we accept in one field (characters); longer input is refused, not cut.
 MAX_TEXT_LENGTH = 10_000
+
+#: Highest age in years an offer may name as its lower or upper age limit.
+MAX_AGE_YEARS = 120
+
+#: Highest number of places (capacity) an offer may have.
+MAX_CAPACITY = 100_000
 
 _INPUT_CLASS = "kern-form-input__input"
 
@@ -164,7 +170,8 @@ class SiteForm(KernFormMixin, forms.ModelForm[Site]):
 
     def clean_postcode(self) -> str:
         value: str = self.cleaned_data["postcode"].strip()
-        if value and not re.fullmatch(r"\d{5}", value):
+        # [0-9], not \d: \d also matches other scripts' digits such as full-width "９８６４６".
+        if value and not re.fullmatch(r"[0-9]{5}", value):
             raise forms.ValidationError(_("Bitte geben Sie eine fünfstellige Postleitzahl an."))
         return value
 
@@ -271,7 +278,20 @@ class OfferingForm(KernFormMixin, forms.ModelForm[Offering]):
         self._limit("themes", CrossCuttingTheme.objects.all())
         self._limit("sites", self._site_choices(providers, planner))
         self._limit("served_regions", served_region_choices(district))
+        self._cap("min_age", MAX_AGE_YEARS, _("Das Alter darf höchstens %(limit_value)s Jahre betragen."))
+        self._cap("max_age", MAX_AGE_YEARS, _("Das Alter darf höchstens %(limit_value)s Jahre betragen."))
+        self._cap("capacity", MAX_CAPACITY, _("Die Zahl der Plätze darf höchstens %(limit_value)s betragen."))
         self.style_fields()
+
+    def _cap(self, name: str, limit: int, message: StrOrPromise) -> None:
+        """An upper limit with a German message (the database checks none on SQLite)."""
+        field = self.fields.get(name)
+        if isinstance(field, forms.IntegerField):
+            field.max_value = limit
+            # Replace the model's own (much higher) upper bound, so that only one message shows.
+            field.validators = [v for v in field.validators if not isinstance(v, MaxValueValidator)]
+            field.validators.append(MaxValueValidator(limit, message=message))
+            field.widget.attrs["max"] = str(limit)
 
     def _limit(self, name: str, queryset: QuerySet[Any]) -> None:
         field = self.fields.get(name)

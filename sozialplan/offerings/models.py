@@ -328,3 +328,46 @@ class OfferingChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.offering} ({self.get_state_display()})"
+
+
+class SiteChangeQuerySet(models.QuerySet["SiteChange"]):
+    def pending(self) -> SiteChangeQuerySet:
+        return self.filter(state=ChangeState.PENDING)
+
+
+class SiteChange(models.Model):
+    """A Träger's proposed edit of a Standort that serves a published offer, waiting for a planner.
+
+    ``data`` holds only the changed form values in JSON form (primary keys for
+    the Träger and the Gemeinde, coordinates in decimal degrees); the Standort,
+    and so every public offer page that shows it, is unchanged until a planner
+    approves. The Gemeinde is resolved again from the coordinates on approval.
+    """
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="changes", verbose_name=_("Standort"))
+    data = models.JSONField(_("vorgeschlagene Werte"))
+    state = models.CharField(_("Status"), max_length=10, choices=ChangeState.choices, default=ChangeState.PENDING)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("von")
+    )
+    submitted_at = models.DateTimeField(_("eingereicht am"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("entschieden von"),
+    )
+    decided_at = models.DateTimeField(_("entschieden am"), null=True, blank=True)
+    decision_note = models.TextField(_("Begründung"), blank=True)
+
+    objects = SiteChangeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Änderungsvorschlag zu einem Standort")
+        verbose_name_plural = _("Änderungsvorschläge zu Standorten")
+        ordering = ["-submitted_at"]
+
+    def __str__(self) -> str:
+        return f"{self.site} ({self.get_state_display()})"

@@ -40,10 +40,13 @@ add_perm("offerings.add_provider", is_planner)
 add_perm("offerings.change_provider", is_planner)
 add_perm("offerings.retire_provider", is_planner)
 
-# Standorte: a Träger keeps the addresses of its own Standorte current.
+# Standorte: a Träger keeps the addresses of its own Standorte current. Its change of a
+# Standort that serves a published offer is a proposal (``site_changes``) that a planner
+# approves or rejects (``offerings.approve_site``).
 add_perm("offerings.view_site", is_planner | is_committee_member | is_provider_member)
 add_perm("offerings.add_site", is_planner | is_district_provider)
 add_perm("offerings.change_site", is_planner | is_provider_member)
+add_perm("offerings.approve_site", is_planner)
 add_perm("offerings.retire_site", is_planner)
 
 # The Träger area "Meine Angebote" (no object: it spans all the user's Träger).

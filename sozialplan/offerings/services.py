@@ -29,6 +29,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sozialplan.accounts.rules import may
 from sozialplan.audit.services import diff, record, snapshot
 from sozialplan.offerings import schedules
 from sozialplan.offerings.locations import resolve_location
@@ -79,7 +80,7 @@ class EditOutcome(enum.StrEnum):
 
 
 def _require(user: User, perm: str, obj: models.Model) -> None:
-    if not user.has_perm(perm, obj):
+    if not may(user, perm, obj):
         raise PermissionDenied(_("Dazu fehlt Ihnen die Berechtigung."))
 
 
@@ -198,10 +199,44 @@ def create_site(user: User, district: District, data: SiteData) -> Site:
     return site
 
 
+def serves_published_offer(site: Site) -> bool:
+    """Whether ``site`` is linked to at least one published offer, so its data shows on public pages."""
+    return Offering.objects.published().filter(sites=site).exists()
+
+
+def site_needs_review(user: User, site: Site) -> bool:
+    """Whether ``user``'s edit of ``site`` must wait for a planner (see ``site_changes``).
+
+    True for a Träger (anyone who may not approve) when the Standort serves a
+    published offer: its name, address and accessibility appear on the public
+    offer pages. Planners' edits, and a Träger's edits of Standorte that no
+    published offer uses, are direct.
+    """
+    return not may(user, "offerings.approve_site", site) and serves_published_offer(site)
+
+
 @transaction.atomic
 def update_site(user: User, site: Site, data: SiteData) -> Site:
-    """Change a Standort's address, position or accessibility (planner, or its own Träger)."""
+    """Change a Standort's address, position or accessibility directly (planner, or its own Träger).
+
+    A Träger cannot change a Standort of a published offer directly
+    (``PermissionDenied``); ``site_changes.save_site_edit`` turns such an edit
+    into a proposal.
+    """
     _require(user, "offerings.change_site", site)
+    if site_needs_review(user, site):
+        raise PermissionDenied(_("Änderungen an diesem Standort muss die Sozialplanung freigeben."))
+    write_site(user, site, data, action="updated")
+    return site
+
+
+def write_site(user: User, site: Site, data: SiteData, *, action: str, note: str = "") -> dict[str, Any]:
+    """Validate, save and audit ``data`` on ``site`` (no review check: callers decide); returns the changes.
+
+    The Gemeinde is resolved again from the coordinates (point in polygon, see
+    ``locations``). Raises ``ValidationError`` by form field, ``PermissionDenied``
+    when the result would belong to a Träger the user does not act for.
+    """
     before = snapshot(site, SITE_AUDIT_FIELDS)
     _fill_site(site, data)
     _require(user, "offerings.change_site", site)  # a Träger cannot hand its Standort to another
@@ -209,8 +244,9 @@ def update_site(user: User, site: Site, data: SiteData) -> Site:
     changes = diff(before, snapshot(site, SITE_AUDIT_FIELDS))
     if changes:
         site.save()
-        record(actor=user, district=site.district, action="updated", obj=site, changes=changes)
-    return site
+    if changes or note:
+        record(actor=user, district=site.district, action=action, obj=site, changes=changes, note=note)
+    return changes
 
 
 @transaction.atomic
@@ -230,7 +266,7 @@ def reactivate_site(user: User, site: Site) -> Site:
 
 
 def _allowed_fields(user: User, offering: Offering) -> tuple[str, ...]:
-    if user.has_perm("offerings.approve_offering", offering.district):
+    if may(user, "offerings.approve_offering", offering.district):
         return OFFERING_FIELDS
     return OFFERING_FIELDS_FOR_PROVIDERS
 
@@ -260,7 +296,7 @@ def _validate_offering(user: User, offering: Offering, data: OfferingData) -> No
         chosen = {o.pk for o in values.get(name, [])}
         if chosen - set(scope[name].filter(pk__in=chosen).values_list("pk", flat=True)):
             errors.setdefault(name, []).append(_("Bitte wählen Sie nur Einträge aus diesem Gebiet."))
-    if not user.has_perm("offerings.approve_offering", offering.district):
+    if not may(user, "offerings.approve_offering", offering.district):
         # A Träger may keep the Standorte an offer already has, but add only its own.
         linked = set(offering.sites.values_list("pk", flat=True)) if offering.pk else set()
         foreign = [s for s in values.get("sites", []) if s.pk not in linked and s.provider_id != probe.provider_id]
@@ -351,7 +387,7 @@ def update_offering(user: User, offering: Offering, data: OfferingData) -> Offer
 def save_offering_edit(user: User, offering: Offering, data: OfferingData) -> EditOutcome:
     """The edit form's action: direct for planners, a proposal or resubmission for a Träger."""
     _require(user, "offerings.change_offering", offering)
-    if user.has_perm("offerings.approve_offering", offering):
+    if may(user, "offerings.approve_offering", offering):
         return EditOutcome.UPDATED if _update(user, offering, data, action="updated") else EditOutcome.UNCHANGED
     if offering.review_state == ReviewState.APPROVED:
         change = propose_offering_change(user, offering, data)

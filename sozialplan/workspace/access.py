@@ -17,8 +17,8 @@ from django.db.models import Model
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
-from sozialplan.accounts.rules import is_district_member
-from sozialplan.offerings.models import Offering, OfferingChange, Provider, Site
+from sozialplan.accounts.rules import is_district_member, may
+from sozialplan.offerings.models import Offering, OfferingChange, Provider, Site, SiteChange
 from sozialplan.regions.models import District, PlanningArea
 
 _T = TypeVar("_T", bound=Model)
@@ -33,22 +33,26 @@ def acting_user(request: HttpRequest) -> User:
 
 
 def get_district(request: HttpRequest, slug: str) -> District:
-    """The district of the URL, or 404 for anyone who is not a member (superusers see all)."""
+    """The district of the URL, or 404 for anyone who is not a member.
+
+    Superusers are no exception: they operate the installation (Django admin),
+    they do not plan. To work in a district they need a membership like anyone.
+    """
     district = get_object_or_404(District.objects.select_related("region"), slug=slug)
     user = acting_user(request)
-    if not (user.is_superuser or is_district_member(user, district)):
+    if not is_district_member(user, district):
         raise Http404
     return district
 
 
 def require(request: HttpRequest, perm: str, obj: Any) -> None:
     """403 unless the user holds ``perm`` on ``obj``."""
-    if not acting_user(request).has_perm(perm, obj):
+    if not may(acting_user(request), perm, obj):
         raise PermissionDenied
 
 
 def _visible(request: HttpRequest, perm: str, obj: _T) -> _T:
-    if not acting_user(request).has_perm(perm, obj):
+    if not may(acting_user(request), perm, obj):
         raise Http404
     return obj
 
@@ -81,6 +85,17 @@ def get_change(request: HttpRequest, district: District, pk: int) -> OfferingCha
         pk=pk,
     )
     _visible(request, "offerings.view_offering", change.offering)
+    return change
+
+
+def get_site_change(request: HttpRequest, district: District, pk: int) -> SiteChange:
+    """A proposed change of a Standort of ``district``; 404 for whoever may not see the Standort."""
+    change = get_object_or_404(
+        SiteChange.objects.select_related("site", "site__district", "site__provider", "submitted_by"),
+        site__district=district,
+        pk=pk,
+    )
+    _visible(request, "offerings.view_site", change.site)
     return change
 
 

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from sozialplan.accounts.rules import may
 from sozialplan.audit.services import diff, record, snapshot
 from sozialplan.regions.models import District, PlanningArea, Region
 
@@ -22,7 +23,7 @@ class PlanningAreaData(TypedDict):
 
 
 def _require(user: User, perm: str, obj: District | PlanningArea) -> None:
-    if not user.has_perm(perm, obj):
+    if not may(user, perm, obj):
         raise PermissionDenied(_("Dazu fehlt Ihnen die Berechtigung."))
 
 

@@ -45,6 +45,12 @@ urlpatterns = [
     path(_district + "freigaben/<int:pk>/", review.change_detail, name="change_detail"),
     path(_district + "freigaben/<int:pk>/uebernehmen/", review.change_approve, name="change_approve"),
     path(_district + "freigaben/<int:pk>/ablehnen/", review.change_reject, name="change_reject"),
+    path(
+        _district + "freigaben/standorte/<int:pk>/uebernehmen/",
+        review.site_change_approve,
+        name="site_change_approve",
+    ),
+    path(_district + "freigaben/standorte/<int:pk>/ablehnen/", review.site_change_reject, name="site_change_reject"),
     # Planungsräume
     path(_district + "planungsraeume/", areas.area_list, name="area_list"),
     path(_district + "planungsraeume/neu/", areas.area_create, name="area_create"),

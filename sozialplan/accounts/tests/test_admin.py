@@ -11,7 +11,7 @@ from pytest_django.fixtures import Settings
 from sozialplan.accounts.models import Membership
 from sozialplan.audit.models import AuditEntry
 from sozialplan.catalog.models import ActionField, CrossCuttingTheme, OfferType, TargetGroup
-from sozialplan.offerings.models import Offering, OfferingChange, Provider, Site
+from sozialplan.offerings.models import Offering, OfferingChange, Provider, Site, SiteChange
 from sozialplan.regions.models import District, PlanningArea, Region
 
 
@@ -47,6 +47,7 @@ def test_every_domain_model_is_registered() -> None:
         Site,
         Offering,
         OfferingChange,
+        SiteChange,
         Region,
         District,
         PlanningArea,

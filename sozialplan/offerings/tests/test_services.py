@@ -11,7 +11,7 @@ from django.utils import timezone
 from conftest import Personas
 from sozialplan.audit.models import AuditEntry
 from sozialplan.catalog.models import TargetGroup
-from sozialplan.offerings import services
+from sozialplan.offerings import services, site_changes
 from sozialplan.offerings.models import (
     ChangeState,
     Offering,
@@ -147,9 +147,13 @@ def test_moving_an_approximate_site_to_another_gemeinde_recentres_it(world: Worl
 
 
 def test_a_traeger_edits_its_own_site_but_cannot_hand_it_to_another(world: World, people: Personas) -> None:
-    services.update_site(people.traeger_a, world.site_a, {"postcode": "98646"})
+    # site_a serves a published offer: the Träger's edit is a proposal (see test_site_changes.py).
+    street = row("Kindergarten „Parkmäuse“")["street"]
+    assert site_changes.save_site_edit(people.traeger_a, world.site_a, {"street": street}) == EditOutcome.PROPOSED
     with pytest.raises(PermissionDenied):
-        services.update_site(people.traeger_a, Site.objects.get(pk=world.site_a.pk), {"provider": world.provider_b})
+        site_changes.propose_site_change(
+            people.traeger_a, Site.objects.get(pk=world.site_a.pk), {"provider": world.provider_b}
+        )
     with pytest.raises(PermissionDenied):
         services.update_site(people.traeger_a, world.site_b, {"postcode": "98646"})
     assert Site.objects.get(pk=world.site_a.pk).provider == world.provider_a

@@ -96,6 +96,8 @@ SITE_CASES: list[tuple[dict[str, Any], str]] = [
     ({"latitude": "nördlich", "longitude": "10,7"}, "Bitte geben Sie eine Zahl in Grad an"),
     ({"latitude": "nan", "longitude": "inf"}, "Bitte geben Sie eine Zahl in Grad an"),
     ({"postcode": "98 646x"}, "fünfstellige Postleitzahl"),
+    ({"postcode": "\uff19\uff18\uff16\uff14\uff16"}, "fünfstellige Postleitzahl"),  # full-width digits
+    ({"postcode": "\u0669\u0668\u0666\u0664\u0666"}, "fünfstellige Postleitzahl"),  # Arabic-Indic digits
     ({"gemeinde": None}, "Bitte wählen Sie die Gemeinde"),
     ({"name": ""}, "Dieses Feld ist zwingend erforderlich."),
     ({"name": TEN_KB}, "höchstens 300 Zeichen"),
@@ -148,6 +150,11 @@ OFFER_CASES: list[tuple[dict[str, Any], str]] = [
     ({"action_fields": ["999999"]}, "gültige Auswahl"),
     ({"served_regions": ["999999"]}, "gültige Auswahl"),
     ({"name": "Kita\x00Farbkleckse"}, "Nullzeichen sind nicht erlaubt."),
+    # Upper limits (SQLite checks no ranges, so the form must).
+    ({"min_age": "121"}, "Das Alter darf höchstens 120 Jahre betragen."),
+    ({"max_age": "99999"}, "Das Alter darf höchstens 120 Jahre betragen."),
+    ({"capacity": "100001"}, "Die Zahl der Plätze darf höchstens 100000 betragen."),
+    ({"capacity": "9" * 30}, "Die Zahl der Plätze darf höchstens 100000 betragen."),
 ]
 
 
@@ -158,7 +165,21 @@ def test_the_offer_form_refuses_bad_input(
     refused(client_for("planner"), u("offering_edit", world, uuid=world.offer_a.uuid), offer(world, **changes), message)
 
 
-@pytest.mark.parametrize(("changes", "message"), [OFFER_CASES[i] for i in (1, 3, 5, 7, 8)])
+def test_the_largest_ages_and_capacity_are_accepted(world: World, client_for: Callable[[str], Client]) -> None:
+    url = u("offering_edit", world, uuid=world.offer_a.uuid)
+    response = client_for("planner").post(url, offer(world, min_age="0", max_age="120", capacity="100000"))
+    assert response.status_code == 302
+    world.offer_a.refresh_from_db()
+    assert (world.offer_a.max_age, world.offer_a.capacity) == (120, 100000)
+
+
+def test_a_full_width_postcode_leaves_the_site_unchanged(world: World, client_for: Callable[[str], Client]) -> None:
+    data = site(world, name=world.site_a.name, postcode="\uff19\uff18\uff16\uff14\uff16")
+    refused(client_for("planner"), u("site_edit", world, uuid=world.site_a.uuid), data, "fünfstellige Postleitzahl")
+    assert Site.objects.get(pk=world.site_a.pk).postcode == world.site_a.postcode
+
+
+@pytest.mark.parametrize(("changes", "message"), [*(OFFER_CASES[i] for i in (1, 3, 5, 7, 8)), *OFFER_CASES[-4:]])
 def test_a_traegers_proposal_with_bad_input_is_not_stored(
     changes: dict[str, Any], message: str, world: World, client_for: Callable[[str], Client]
 ) -> None:

@@ -73,13 +73,34 @@ def test_the_dashboard_table_links_to_filtered_lists(world: World, client_for: C
     page = client_for("planner").get(reverse("workspace:dashboard", kwargs={"district": world.district.slug}))
     text = page.content.decode()
     assert "Angebote nach Gemeinde und Handlungsfeld" in text
-    assert f"?gemeinde={HILDBURGHAUSEN}&amp;field=2" in text
+    assert f"?review=approved&amp;gemeinde={HILDBURGHAUSEN}&amp;field=2" in text
     listed = client_for("planner").get(
         reverse("workspace:offering_list", kwargs={"district": world.district.slug}),
         {"gemeinde": HILDBURGHAUSEN, "field": "2"},
     )
     assert world.offer_a.name in listed.content.decode()
     assert world.offer_b.name not in listed.content.decode()
+
+
+def test_every_number_in_the_table_is_the_number_of_rows_its_link_lists(
+    world: World, client_for: Callable[[str], Client]
+) -> None:
+    """The table counts published offers; its links must not list pending, rejected or defunct ones."""
+    d = world.district
+    make_offer(d, world.provider_a, TAFEL_EISFELD, site=world.site_a, fields=(2,), state=ReviewState.PENDING)
+    make_offer(d, world.provider_a, TAFEL_SCHLEUSINGEN, site=world.site_a, fields=(2,), state=ReviewState.REJECTED)
+    make_offer(d, None, STADTCAFE, site=world.site_b, fields=(5,), status=OfferingStatus.DEFUNCT)
+    planner = client_for("planner")
+    table = planner.get(reverse("workspace:dashboard", kwargs={"district": d.slug})).context["table"]
+    cells = [cell for r in table.rows for cell in (*r.cells, r.total)] + [*table.totals.cells, table.totals.total]
+    linked = [cell for cell in cells if cell.url]
+    assert len(linked) >= 5  # HBN × HF 2, 3, 5, the row total, column totals, the grand total
+    for cell in linked:
+        listed = planner.get(cell.url)
+        assert listed.status_code == 200
+        assert (cell.url, listed.context["page"].paginator.count) == (cell.url, cell.count)
+        # The list form shows the filter the link set.
+        assert listed.context["form"].value("review") == ReviewState.APPROVED
 
 
 def test_stale_offers_are_listed_and_verified_ones_are_not(world: World, client_for: Callable[[str], Client]) -> None:
@@ -135,7 +156,7 @@ def _many_offers(world: World) -> None:
         ("provider_list", 12),
         ("site_list", 12),
         ("area_list", 12),
-        ("review_queue", 15),  # plus a few per pending proposal (its diff); proposals are few
+        ("review_queue", 17),  # plus a few per pending proposal of a Standort (its diff); proposals are few
         ("audit_trail", 10),
         ("map_data", 15),
     ],

@@ -26,7 +26,7 @@ from django.test import Client
 from django.urls import reverse
 
 from conftest import PERSONA_NAMES, Personas
-from sozialplan.offerings.models import Offering, OfferingChange, Site
+from sozialplan.offerings.models import ChangeState, Offering, OfferingChange, Site, SiteChange
 from sozialplan.offerings.tests.workflow_data import HILDBURGHAUSEN, World, gemeinde
 from sozialplan.regions.models import PlanningArea
 
@@ -91,6 +91,16 @@ def area_post(w: World) -> dict[str, Any]:
 
 def reason(w: World) -> dict[str, Any]:
     return {"reason": "Bitte die Telefonnummer mit der Einrichtung abstimmen."}
+
+
+def site_change_a(w: World) -> SiteChange:
+    """Träger A's pending proposal for its Standort (a real street from the offers CSV)."""
+    change, _created = SiteChange.objects.get_or_create(
+        site=w.site_a,
+        state=ChangeState.PENDING,
+        defaults={"data": {"street": "Friedrich-Rückert-Straße 19"}, "submitted_by": None},
+    )
+    return change
 
 
 PAGE_PLANNER_COMMITTEE = expect(LOGIN, 200, 404, 403, 403, 200, 404)
@@ -272,6 +282,19 @@ CASES = [
         ACTION_ON_A_PLANNER_ONLY,
         reason,
     ),
+    Case(
+        "site_change_approve",
+        "POST",
+        lambda w: u("site_change_approve", district=d(w), pk=site_change_a(w).pk),
+        ACTION_ON_A_PLANNER_ONLY,
+    ),
+    Case(
+        "site_change_reject",
+        "POST",
+        lambda w: u("site_change_reject", district=d(w), pk=site_change_a(w).pk),
+        ACTION_ON_A_PLANNER_ONLY,
+        reason,
+    ),
     # Planungsräume
     Case("area_list", "GET", lambda w: u("area_list", district=d(w)), PAGE_PLANNER_COMMITTEE),
     Case("area_create", "GET", lambda w: u("area_create", district=d(w)), PAGE_PLANNER_ONLY),
@@ -338,10 +361,12 @@ def test_post_only_urls_refuse_get(case: Case, world: World, client_for: Callabl
 
 def test_denied_actions_change_nothing(world: World, client_for: Callable[[str], Client]) -> None:
     """Every refused POST above leaves the records as they were."""
+    site_change_a(world)
     before = (
         list(Offering.objects.order_by("pk").values()),
         list(Site.objects.order_by("pk").values()),
         list(OfferingChange.objects.order_by("pk").values()),
+        list(SiteChange.objects.order_by("pk").values()),
         list(PlanningArea.objects.order_by("pk").values()),
     )
     for persona in ("other_planner", "traeger_b", "committee", "outsider", "citizen"):
@@ -353,6 +378,7 @@ def test_denied_actions_change_nothing(world: World, client_for: Callable[[str],
         list(Offering.objects.order_by("pk").values()),
         list(Site.objects.order_by("pk").values()),
         list(OfferingChange.objects.order_by("pk").values()),
+        list(SiteChange.objects.order_by("pk").values()),
         list(PlanningArea.objects.order_by("pk").values()),
     )
     assert after == before
@@ -381,6 +407,7 @@ ROLE_MATRIX: list[tuple[str, str, tuple[bool, ...]]] = [
     ("offerings.add_site", "district", (True, False, True, True, False, False)),
     ("offerings.change_site", "site_a", (True, False, True, False, False, False)),
     ("offerings.retire_site", "site_a", (True, False, False, False, False, False)),
+    ("offerings.approve_site", "site_a", (True, False, False, False, False, False)),
     ("regions.view_planningarea", "area", (True, False, False, False, True, False)),
     ("regions.add_planningarea", "district", (True, False, False, False, False, False)),
     ("regions.change_planningarea", "area", (True, False, False, False, False, False)),

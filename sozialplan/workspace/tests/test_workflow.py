@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from conftest import Personas
+from sozialplan.accounts.models import Membership, Role
 from sozialplan.audit.models import AuditEntry
 from sozialplan.offerings.models import ChangeState, Offering, OfferingChange, OfferingStatus, ReviewState
 from sozialplan.offerings.tests.workflow_data import EISFELD, FARBKLECKSE, TAFEL_EISFELD, World, gemeinde, row
@@ -183,10 +184,25 @@ def test_the_home_page_redirects_or_lists_districts(
 ) -> None:
     assert client_for("planner").get(reverse("workspace:home"))["Location"] == u("dashboard", world)
     assert client_for("traeger_a").get(reverse("workspace:home"))["Location"] == reverse("workspace:provider_home")
+
+
+def test_a_superuser_without_membership_is_told_to_create_one_in_the_admin(
+    world: World, client_for: Callable[[str], Client], people: Personas
+) -> None:
+    """Superusers operate the installation; they plan only where they are members (else 404, never 403)."""
     people.outsider.is_superuser = True
     people.outsider.save()
-    page = client_for("outsider").get(reverse("workspace:home")).content.decode()
-    assert "Landkreis Hildburghausen" in page and "Ilm-Kreis" in page
+    client = client_for("outsider")
+    response = client.get(reverse("workspace:home"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "keinem Gebiet zugeordnet" in page and "Mitgliedschaft" in page
+    assert 'href="/verwaltung/"' in page
+    for name in ("dashboard", "offering_list", "review_queue", "audit_trail"):
+        assert client.get(u(name, world)).status_code == 404
+    assert client.get(u("offering_edit", world, uuid=world.offer_a.uuid)).status_code == 404
+    Membership.objects.create(user=people.outsider, district=world.district, role=Role.PLANNER)
+    assert client.get(u("dashboard", world)).status_code == 200
 
 
 def test_the_traeger_home_lists_only_its_own_offers(world: World, client_for: Callable[[str], Client]) -> None:

@@ -10,7 +10,8 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from sozialplan.offerings.models import Offering, OfferingChange, ReviewState
+from sozialplan.accounts.rules import may
+from sozialplan.offerings.models import Offering, OfferingChange, ReviewState, SiteChange
 from sozialplan.regions.models import District
 from sozialplan.workspace.access import acting_user
 
@@ -20,16 +21,16 @@ PAGE_SIZE = 50
 def workspace_context(request: HttpRequest, district: District, **extra: Any) -> dict[str, Any]:
     """What every district page needs: the district, the user's abilities, the queue size."""
     user = acting_user(request)
-    can_review = user.has_perm("offerings.approve_offering", district)
+    can_review = may(user, "offerings.approve_offering", district)
     context: dict[str, Any] = {
         "district": district,
-        "can_view_workspace": user.has_perm("offerings.view_workspace", district),
+        "can_view_workspace": may(user, "offerings.view_workspace", district),
         "can_review": can_review,
-        "can_view_trail": user.has_perm("audit.view_trail", district),
-        "can_add_offering": user.has_perm("offerings.add_offering", district),
-        "can_add_provider": user.has_perm("offerings.add_provider", district),
-        "can_add_site": user.has_perm("offerings.add_site", district),
-        "can_add_area": user.has_perm("regions.add_planningarea", district),
+        "can_view_trail": may(user, "audit.view_trail", district),
+        "can_add_offering": may(user, "offerings.add_offering", district),
+        "can_add_provider": may(user, "offerings.add_provider", district),
+        "can_add_site": may(user, "offerings.add_site", district),
+        "can_add_area": may(user, "regions.add_planningarea", district),
         "review_count": review_count(district) if can_review else 0,
     }
     context.update(extra)
@@ -37,10 +38,11 @@ def workspace_context(request: HttpRequest, district: District, **extra: Any) ->
 
 
 def review_count(district: District) -> int:
-    """New offers and proposed changes waiting for a planner."""
+    """New offers and proposed changes (of offers and of Standorte) waiting for a planner."""
     new = Offering.objects.for_district(district).filter(review_state=ReviewState.PENDING).count()
     changes = OfferingChange.objects.pending().filter(offering__district=district).count()
-    return new + changes
+    site_changes = SiteChange.objects.pending().filter(site__district=district).count()
+    return new + changes + site_changes
 
 
 def paginate(request: HttpRequest, queryset: QuerySet[Any], size: int = PAGE_SIZE) -> Page[Any]:

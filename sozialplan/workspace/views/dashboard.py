@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from sozialplan.catalog.models import ActionField
-from sozialplan.offerings.models import Offering, OfferingChange, Provider, ReviewState, Site
+from sozialplan.offerings.models import Offering, OfferingChange, Provider, ReviewState, Site, SiteChange
 from sozialplan.regions.models import PlanningArea, Region
 from sozialplan.workspace.access import get_district, require
 from sozialplan.workspace.mapdata import gemeinden_geojson
@@ -43,10 +43,16 @@ class Table:
 
 
 def matrix_table(matrix: Matrix[Region, ActionField], list_url: str) -> Table:
-    """The Gemeinde × Handlungsfeld matrix as table rows with links to the filtered offer list."""
+    """The Gemeinde × Handlungsfeld matrix as table rows with links to the filtered offer list.
+
+    The matrix counts published offers only, so every link also filters the
+    list to published ones (``review=approved``; the list's default status
+    filter already leaves out "eingestellt"): a cell's number is the number of
+    rows its link shows.
+    """
 
     def url(row: Region | str | None, column: ActionField | str | None) -> str:
-        params = {}
+        params = {"review": ReviewState.APPROVED.value}
         if isinstance(row, Region):
             params["gemeinde"] = row.key
         elif row is None:
@@ -55,7 +61,7 @@ def matrix_table(matrix: Matrix[Region, ActionField], list_url: str) -> Table:
             params["field"] = str(column.code)
         elif column is None:
             return ""
-        return f"{list_url}?{urlencode(params)}" if params else list_url
+        return f"{list_url}?{urlencode(params)}"
 
     columns = [
         (f"HF {c.code}", c.name) if c is not None else (_("ohne HF"), _("ohne Handlungsfeld"))
@@ -72,7 +78,7 @@ def matrix_table(matrix: Matrix[Region, ActionField], list_url: str) -> Table:
     totals = Row(
         _("alle Angebote"),
         [Cell(matrix.column_totals.get(c, 0), url("all", c)) for c in matrix.column_keys],
-        Cell(matrix.total, list_url),
+        Cell(matrix.total, url("all", "all")),
     )
     return Table(columns, rows, totals)
 
@@ -95,6 +101,7 @@ def dashboard(request: HttpRequest, district: str) -> HttpResponse:
         .select_related("offering", "submitted_by")
         .order_by("submitted_at")
     )
+    site_changes = SiteChange.objects.pending().filter(site__district=d).select_related("site").order_by("submitted_at")
     context = workspace_context(
         request,
         d,
@@ -106,6 +113,8 @@ def dashboard(request: HttpRequest, district: str) -> HttpResponse:
         new_count=new_offers.count(),
         changes=changes[:PREVIEW],
         change_count=changes.count(),
+        site_changes=site_changes[:PREVIEW],
+        site_change_count=site_changes.count(),
         provider_count=Provider.objects.filter(district=d, retired_at__isnull=True).count(),
         site_count=Site.objects.filter(district=d, retired_at__isnull=True).count(),
         area_count=PlanningArea.objects.filter(district=d).count(),

@@ -6,15 +6,23 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
 from sozialplan.accounts.models import Role
-from sozialplan.accounts.rules import memberships_of
+from sozialplan.accounts.rules import may, memberships_of
 from sozialplan.audit.models import AuditEntry
-from sozialplan.offerings.models import ChangeState, Offering, OfferingChange, Provider, ReviewState, Site
-from sozialplan.regions.models import District
+from sozialplan.offerings.models import (
+    ChangeState,
+    Offering,
+    OfferingChange,
+    Provider,
+    ReviewState,
+    Site,
+    SiteChange,
+)
 from sozialplan.workspace.access import acting_user
 
 
@@ -30,14 +38,20 @@ class OfferRow:
 def home(request: HttpRequest) -> HttpResponse:
     """The districts whose workspace the user may open; straight there if it is only one."""
     user = acting_user(request)
-    candidates = District.objects.all() if user.is_superuser else {m.district for m in memberships_of(user)}
-    districts = sorted((d for d in candidates if user.has_perm("offerings.view_workspace", d)), key=lambda d: d.name)
-    is_provider = user.has_perm("offerings.view_provider_area")
+    # Superusers operate the installation; like anyone, they plan only where they are members.
+    candidates = {m.district for m in memberships_of(user)}
+    districts = sorted((d for d in candidates if may(user, "offerings.view_workspace", d)), key=lambda d: d.name)
+    is_provider = may(user, "offerings.view_provider_area")
     if len(districts) == 1 and not is_provider:
         return redirect("workspace:dashboard", district=districts[0].slug)
     if not districts and is_provider:
         return redirect("workspace:provider_home")
-    return render(request, "workspace/home.html", {"districts": districts, "is_provider": is_provider})
+    context = {
+        "districts": districts,
+        "is_provider": is_provider,
+        "is_operator": user.is_superuser and not candidates,
+    }
+    return render(request, "workspace/home.html", context)
 
 
 @login_required
@@ -45,7 +59,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def provider_home(request: HttpRequest) -> HttpResponse:
     """Meine Angebote: the offers and Standorte of every Träger the user acts for."""
     user = acting_user(request)
-    if not user.has_perm("offerings.view_provider_area"):
+    if not may(user, "offerings.view_provider_area"):
         return redirect("workspace:home")
     provider_ids = [m.provider_id for m in memberships_of(user) if m.role == Role.PROVIDER]
     providers = list(Provider.objects.filter(pk__in=provider_ids).select_related("district").order_by("name"))
@@ -56,8 +70,16 @@ def provider_home(request: HttpRequest) -> HttpResponse:
         .select_related("offering", "offering__district")
         .order_by("-decided_at")[:10]
     )
-    pending_count = sum(1 for r in rows if r.has_pending_change)
+    site_decisions = (
+        SiteChange.objects.filter(site__provider__in=provider_ids)
+        .exclude(state=ChangeState.PENDING)
+        .select_related("site", "site__district")
+        .order_by("-decided_at")[:10]
+    )
     sites = provider_sites(provider_ids)
+    pending_count = sum(1 for r in rows if r.has_pending_change) + sum(
+        1 for s in sites if getattr(s, "has_pending_change", False)
+    )
     groups = [
         {
             "provider": p,
@@ -69,7 +91,7 @@ def provider_home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "workspace/provider_home.html",
-        {"groups": groups, "decisions": decisions, "pending_count": pending_count},
+        {"groups": groups, "decisions": decisions, "site_decisions": site_decisions, "pending_count": pending_count},
     )
 
 
@@ -91,7 +113,14 @@ def offer_rows(provider_ids: list[int | None]) -> list[OfferRow]:
 
 
 def provider_sites(provider_ids: list[int | None]) -> list[Site]:
-    return list(Site.objects.filter(provider__in=provider_ids).select_related("gemeinde", "district").order_by("name"))
+    """The Standorte of these Träger by name; ``has_pending_change`` says whether a proposal waits."""
+    pending = SiteChange.objects.filter(site=OuterRef("pk"), state=ChangeState.PENDING)
+    return list(
+        Site.objects.filter(provider__in=provider_ids)
+        .annotate(has_pending_change=Exists(pending))
+        .select_related("gemeinde", "district")
+        .order_by("name")
+    )
 
 
 @login_required
@@ -104,13 +133,13 @@ def provider_page(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """
     user = acting_user(request)
     provider = get_object_or_404(Provider.objects.select_related("district"), uuid=uuid)
-    if not user.has_perm("offerings.view_own_provider", provider):
+    if not may(user, "offerings.view_own_provider", provider):
         raise Http404
     context = {
         "provider": provider,
         "offers": offer_rows([provider.pk]),
         "sites": provider_sites([provider.pk]),
-        "can_add_offering": user.has_perm("offerings.add_offering", provider.district),
-        "can_add_site": user.has_perm("offerings.add_site", provider.district),
+        "can_add_offering": may(user, "offerings.add_offering", provider.district),
+        "can_add_site": may(user, "offerings.add_site", provider.district),
     }
     return render(request, "workspace/provider_page.html", context)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from sozialplan.accounts.rules import may
 from sozialplan.audit.models import AuditEntry
 from sozialplan.offerings import services
 from sozialplan.offerings.forms import OfferingForm, providers_for
@@ -88,7 +89,7 @@ def offering_create(request: HttpRequest, district: str) -> HttpResponse:
     d = get_district(request, district)
     require(request, "offerings.add_offering", d)
     user = acting_user(request)
-    planner = user.has_perm("offerings.approve_offering", d)
+    planner = may(user, "offerings.approve_offering", d)
     providers = providers_for(user, d, planner=planner)
     form = OfferingForm(request.POST or None, district=d, providers=providers, planner=planner, new=True)
     formset = schedule_formset(_schedule_post(request), None)
@@ -137,7 +138,7 @@ def offering_detail(request: HttpRequest, district: str, uuid: UUID) -> HttpResp
     d = get_district(request, district)
     offer = get_offering(request, d, uuid)
     user = acting_user(request)
-    can_trail = user.has_perm("audit.view_trail", d)
+    can_trail = may(user, "audit.view_trail", d)
     history = (
         AuditEntry.objects.filter(district=d, object_type="offering", object_id=str(offer.uuid))[:100]
         if can_trail
@@ -159,9 +160,9 @@ def offering_detail(request: HttpRequest, district: str, uuid: UUID) -> HttpResp
         changes=changes,
         pending_change=next((c for c in changes if c.state == ChangeState.PENDING), None),
         rejection=rejection,
-        can_change=user.has_perm("offerings.change_offering", offer),
-        can_retire=user.has_perm("offerings.retire_offering", offer),
-        can_verify=user.has_perm("offerings.verify_offering", offer),
+        can_change=may(user, "offerings.change_offering", offer),
+        can_retire=may(user, "offerings.retire_offering", offer),
+        can_verify=may(user, "offerings.verify_offering", offer),
         is_stale=Offering.objects.filter(pk=offer.pk).stale().exists(),
         stale_days=settings.ASSURED_MAX_AGE_DAYS,
     )
@@ -175,7 +176,7 @@ def offering_edit(request: HttpRequest, district: str, uuid: UUID) -> HttpRespon
     offer = get_offering(request, d, uuid)
     require(request, "offerings.change_offering", offer)
     user = acting_user(request)
-    planner = user.has_perm("offerings.approve_offering", offer)
+    planner = may(user, "offerings.approve_offering", offer)
     pending = None if planner else offer.changes.pending().order_by("-submitted_at").first()
     form = OfferingForm(
         request.POST or None,

@@ -18,11 +18,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from sozialplan.audit.display import rows_for
-from sozialplan.offerings import services
+from sozialplan.offerings import services, site_changes
 from sozialplan.offerings.forms import DecisionForm
-from sozialplan.offerings.models import Offering, OfferingChange, ReviewState
+from sozialplan.offerings.models import Offering, OfferingChange, ReviewState, SiteChange
 from sozialplan.regions.models import District
-from sozialplan.workspace.access import acting_user, get_change, get_district, get_offering, require
+from sozialplan.workspace.access import (
+    acting_user,
+    get_change,
+    get_district,
+    get_offering,
+    get_site_change,
+    require,
+)
 from sozialplan.workspace.views._common import is_htmx, workspace_context
 
 
@@ -46,8 +53,21 @@ def review_queue(request: HttpRequest, district: str) -> HttpResponse:
     # All diffs at once: the number of queries does not grow with the number of proposals.
     diffs = services.proposal_diffs(changes)
     items = [(change, rows_for("offering", changed)) for change, changed in zip(changes, diffs, strict=True)]
-    context = workspace_context(request, d, new_offers=new_offers, items=items)
+    site_items = [
+        (change, rows_for("site", site_changes.site_change_diff(change))) for change in pending_site_changes(d)
+    ]
+    context = workspace_context(request, d, new_offers=new_offers, items=items, site_items=site_items)
     return render(request, "workspace/review_queue.html", context)
+
+
+def pending_site_changes(district: District) -> list[SiteChange]:
+    """The district's pending proposals for Standorte, oldest first."""
+    return list(
+        SiteChange.objects.pending()
+        .filter(site__district=district)
+        .select_related("site__provider", "site__gemeinde", "site__district__region", "submitted_by")
+        .order_by("submitted_at")
+    )
 
 
 @login_required
@@ -153,3 +173,41 @@ def offering_approve(request: HttpRequest, district: str, uuid: UUID) -> HttpRes
 @require_POST
 def offering_reject(request: HttpRequest, district: str, uuid: UUID) -> HttpResponse:
     return _decide_offering(request, district, uuid, approve=False)
+
+
+def _decide_site_change(request: HttpRequest, district: str, pk: int, *, approve: bool) -> HttpResponse:
+    """Approve or reject a Träger's proposal for a Standort (planners only)."""
+    d = get_district(request, district)
+    change = get_site_change(request, d, pk)
+    require(request, "offerings.approve_site", change.site)
+    name = change.site.name
+    form = DecisionForm(request.POST)
+    try:
+        if approve:
+            site_changes.approve_site_change(acting_user(request), change)
+            message = _("Die Änderung am Standort „%(name)s“ ist übernommen.") % {"name": name}
+        elif form.is_valid():
+            site_changes.reject_site_change(acting_user(request), change, form.cleaned_data["reason"])
+            message = _("Die Änderung am Standort „%(name)s“ ist abgelehnt.") % {"name": name}
+        else:
+            raise ValidationError(list(form.errors.get("reason", [])) or _("Bitte geben Sie eine Begründung an."))
+    except ValidationError as error:
+        if is_htmx(request):
+            context = {"district": d, "change": change, "decision_errors": error.messages}
+            return render(request, "workspace/_site_change_decision.html", context)
+        for text in error.messages:
+            messages.error(request, text)
+        return redirect("workspace:review_queue", district=d.slug)
+    return _done(request, d, message)
+
+
+@login_required
+@require_POST
+def site_change_approve(request: HttpRequest, district: str, pk: int) -> HttpResponse:
+    return _decide_site_change(request, district, pk, approve=True)
+
+
+@login_required
+@require_POST
+def site_change_reject(request: HttpRequest, district: str, pk: int) -> HttpResponse:
+    return _decide_site_change(request, district, pk, approve=False)

@@ -1,4 +1,9 @@
-"""Standorte in the workspace: list, create, edit (planners and their own Träger), retire."""
+"""Standorte in the workspace: list, create, edit (planners and their own Träger), retire.
+
+A Träger's edit of a Standort that serves a published offer becomes a proposal
+(``offerings.site_changes.save_site_edit``); the page says so and shows a
+pending proposal and the last rejection reason.
+"""
 
 from __future__ import annotations
 
@@ -7,20 +12,31 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from sozialplan.offerings import services
+from sozialplan.accounts.rules import may
+from sozialplan.offerings import services, site_changes
 from sozialplan.offerings.forms import SiteForm, providers_for
-from sozialplan.offerings.models import OfferingStatus, Site
+from sozialplan.offerings.models import ChangeState, OfferingStatus, Site, SiteChange
+from sozialplan.offerings.services import EditOutcome
 from sozialplan.offerings.values import site_data
 from sozialplan.regions.models import District
 from sozialplan.workspace.access import acting_user, get_district, get_site, require
 from sozialplan.workspace.forms import SiteFilterForm
 from sozialplan.workspace.views._common import add_service_errors, paginate, workspace_context
+
+_OUTCOME_MESSAGES = {
+    EditOutcome.UPDATED: gettext_lazy("Der Standort wurde gespeichert."),
+    EditOutcome.PROPOSED: gettext_lazy(
+        "Ihre Änderung wurde eingereicht. Sie wird öffentlich sichtbar, sobald die Sozialplanung sie freigibt."
+    ),
+    EditOutcome.UNCHANGED: gettext_lazy("Es gab keine Änderungen."),
+}
 
 
 @login_required
@@ -50,7 +66,7 @@ def site_list(request: HttpRequest, district: str) -> HttpResponse:
 
 def _form(request: HttpRequest, district: District, site: Site | None) -> SiteForm:
     user = acting_user(request)
-    planner = user.has_perm("offerings.approve_offering", district)
+    planner = may(user, "offerings.approve_offering", district)
     return SiteForm(
         request.POST or None,
         instance=site,
@@ -63,13 +79,20 @@ def _form(request: HttpRequest, district: District, site: Site | None) -> SiteFo
 def _render(request: HttpRequest, district: District, form: SiteForm, site: Site | None) -> HttpResponse:
     user = acting_user(request)
     offers = site.offerings.select_related("district").order_by("name") if site is not None else []
+    changes = SiteChange.objects.filter(site=site).order_by("-submitted_at") if site is not None else None
     context = workspace_context(
         request,
         district,
         form=form,
         site=site,
-        can_retire=site is not None and user.has_perm("offerings.retire_site", site),
-        offers=[o for o in offers if user.has_perm("offerings.view_offering", o)],
+        can_retire=site is not None and may(user, "offerings.retire_site", site),
+        offers=[o for o in offers if may(user, "offerings.view_offering", o)],
+        needs_review=site is not None and services.site_needs_review(user, site),
+        pending_change=changes.filter(state=ChangeState.PENDING).first() if changes is not None else None,
+        # Rejected by a planner (a proposal replaced by a newer one was closed by its own author).
+        last_rejection=changes.filter(state=ChangeState.REJECTED).exclude(decided_by=F("submitted_by")).first()
+        if changes is not None
+        else None,
     )
     return render(request, "workspace/site_form.html", context)
 
@@ -100,11 +123,11 @@ def site_edit(request: HttpRequest, district: str, uuid: UUID) -> HttpResponse:
     form = _form(request, d, site)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_site(acting_user(request), site, site_data(form.cleaned_data))
+            outcome = site_changes.save_site_edit(acting_user(request), site, site_data(form.cleaned_data))
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("Der Standort wurde gespeichert."))
+            messages.success(request, str(_OUTCOME_MESSAGES[outcome]))
             return redirect("workspace:site_edit", district=d.slug, uuid=site.uuid)
     return _render(request, d, form, site)
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -287,64 +288,28 @@ class Schedule(models.Model):
         return self.description or f"{self.freq} {self.byday}".strip()
 
 
+_ChangeT = TypeVar("_ChangeT", bound="ProposedChange")
+
+
 class ChangeState(models.TextChoices):
     PENDING = "pending", _("wartet auf Freigabe")
     APPROVED = "approved", _("übernommen")
     REJECTED = "rejected", _("abgelehnt")
 
 
-class OfferingChangeQuerySet(models.QuerySet["OfferingChange"]):
-    def pending(self) -> OfferingChangeQuerySet:
+class ProposedChangeQuerySet(models.QuerySet[_ChangeT]):
+    def pending(self) -> ProposedChangeQuerySet[_ChangeT]:
         return self.filter(state=ChangeState.PENDING)
 
 
-class OfferingChange(models.Model):
-    """A Träger's proposed edit of a public offer, waiting for a planner.
+class ProposedChange(models.Model):
+    """A Träger's proposed edit waiting for a planner (shared fields of the proposals).
 
-    ``data`` holds the proposed field values in form-field form (primitive
-    values, primary keys for relations); the public offer is unchanged until a
-    planner approves.
+    ``data`` holds only the changed values in JSON form (primitive values,
+    primary keys for relations); the record it concerns, and so every public
+    page that shows it, is unchanged until a planner approves.
     """
 
-    offering = models.ForeignKey(Offering, on_delete=models.CASCADE, related_name="changes")
-    data = models.JSONField(_("vorgeschlagene Werte"))
-    state = models.CharField(_("Status"), max_length=10, choices=ChangeState.choices, default=ChangeState.PENDING)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("von")
-    )
-    submitted_at = models.DateTimeField(_("eingereicht am"), auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.TextField(_("Begründung"), blank=True)
-
-    objects = OfferingChangeQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("Änderungsvorschlag")
-        verbose_name_plural = _("Änderungsvorschläge")
-        ordering = ["-submitted_at"]
-
-    def __str__(self) -> str:
-        return f"{self.offering} ({self.get_state_display()})"
-
-
-class SiteChangeQuerySet(models.QuerySet["SiteChange"]):
-    def pending(self) -> SiteChangeQuerySet:
-        return self.filter(state=ChangeState.PENDING)
-
-
-class SiteChange(models.Model):
-    """A Träger's proposed edit of a Standort that serves a published offer, waiting for a planner.
-
-    ``data`` holds only the changed form values in JSON form (primary keys for
-    the Träger and the Gemeinde, coordinates in decimal degrees); the Standort,
-    and so every public offer page that shows it, is unchanged until a planner
-    approves. The Gemeinde is resolved again from the coordinates on approval.
-    """
-
-    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="changes", verbose_name=_("Standort"))
     data = models.JSONField(_("vorgeschlagene Werte"))
     state = models.CharField(_("Status"), max_length=10, choices=ChangeState.choices, default=ChangeState.PENDING)
     submitted_by = models.ForeignKey(
@@ -362,12 +327,41 @@ class SiteChange(models.Model):
     decided_at = models.DateTimeField(_("entschieden am"), null=True, blank=True)
     decision_note = models.TextField(_("Begründung"), blank=True)
 
-    objects = SiteChangeQuerySet.as_manager()
-
     class Meta:
+        abstract = True
+        ordering = ["-submitted_at"]
+
+
+class OfferingChange(ProposedChange):
+    """A proposed edit of a public offer (fields, Handlungsfelder, Zeitpläne …)."""
+
+    offering = models.ForeignKey(Offering, on_delete=models.CASCADE, related_name="changes")
+
+    objects = ProposedChangeQuerySet["OfferingChange"].as_manager()
+
+    class Meta(ProposedChange.Meta):
+        verbose_name = _("Änderungsvorschlag")
+        verbose_name_plural = _("Änderungsvorschläge")
+
+    def __str__(self) -> str:
+        return f"{self.offering} ({self.get_state_display()})"
+
+
+class SiteChange(ProposedChange):
+    """A proposed edit of a Standort that serves a published offer.
+
+    ``data`` gives the Träger and the Gemeinde as primary keys and coordinates
+    in decimal degrees; the Gemeinde is resolved again from the coordinates on
+    approval.
+    """
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="changes", verbose_name=_("Standort"))
+
+    objects = ProposedChangeQuerySet["SiteChange"].as_manager()
+
+    class Meta(ProposedChange.Meta):
         verbose_name = _("Änderungsvorschlag zu einem Standort")
         verbose_name_plural = _("Änderungsvorschläge zu Standorten")
-        ordering = ["-submitted_at"]
 
     def __str__(self) -> str:
         return f"{self.site} ({self.get_state_display()})"

@@ -8,17 +8,15 @@ committee member and the outsider (an account without membership).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import User
 from django.test import Client
 
-from sozialplan.accounts.models import Membership, Role
 from sozialplan.offerings.models import Provider, ProviderKind
 from sozialplan.regions.models import District
-from tests.factories import real_districts
+from tests.factories import Personas as Personas  # re-exported: tests import it from here
+from tests.factories import make_personas, real_districts
 
 PASSWORD = "test-passwort-0815"
 
@@ -90,35 +88,9 @@ def provider_b(district: District) -> Provider:
     )
 
 
-@dataclass
-class Personas:
-    planner: User
-    other_planner: User
-    traeger_a: User
-    traeger_b: User
-    committee: User
-    outsider: User
-
-
 @pytest.fixture
 def personas(district: District, other_district: District, provider_a: Provider, provider_b: Provider) -> Personas:
-    def make(name: str) -> User:
-        return User.objects.create_user(name, f"{name}@example.org", PASSWORD)
-
-    p = Personas(
-        planner=make("planerin"),
-        other_planner=make("planer-ilm"),
-        traeger_a=make("traeger-a"),
-        traeger_b=make("traeger-b"),
-        committee=make("gremium"),
-        outsider=make("aussen"),
-    )
-    Membership.objects.create(user=p.planner, district=district, role=Role.PLANNER)
-    Membership.objects.create(user=p.other_planner, district=other_district, role=Role.PLANNER)
-    Membership.objects.create(user=p.traeger_a, district=district, role=Role.PROVIDER, provider=provider_a)
-    Membership.objects.create(user=p.traeger_b, district=district, role=Role.PROVIDER, provider=provider_b)
-    Membership.objects.create(user=p.committee, district=district, role=Role.COMMITTEE)
-    return p
+    return make_personas(district, other_district, provider_a, provider_b, password=PASSWORD)
 
 
 PERSONA_NAMES = ["citizen", "planner", "other_planner", "traeger_a", "traeger_b", "committee", "outsider"]

@@ -14,10 +14,14 @@ from a flushed database (``transactional_db``) or deletes them.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth.models import User
 
+from sozialplan.accounts.models import Membership, Role
+from sozialplan.offerings.models import Provider
 from sozialplan.regions.formats import RegionData, read_region_files
 from sozialplan.regions.models import District, Region, RegionKind
 from sozialplan.regions.services import apply_region_data
@@ -71,3 +75,50 @@ def real_districts() -> tuple[District, District]:
             district = District.objects.create(region=kreis, slug=slug, name=name)
         districts.append(district)
     return districts[0], districts[1]
+
+
+@dataclass
+class Personas:
+    """The accounts of the persona tests (the citizen is anonymous and has none)."""
+
+    planner: User
+    other_planner: User
+    traeger_a: User
+    traeger_b: User
+    committee: User
+    outsider: User
+
+
+def make_personas(
+    district: District,
+    other_district: District,
+    provider_a: Provider,
+    provider_b: Provider,
+    *,
+    password: str | None,
+) -> Personas:
+    """Create the persona accounts and their memberships.
+
+    Planner and committee member of ``district``, a planner of
+    ``other_district``, Träger A and B acting for ``provider_a``/``provider_b``,
+    and an outsider without any membership. ``password=None`` skips hashing
+    for tests that log in with ``force_login``.
+    """
+
+    def make(name: str) -> User:
+        return User.objects.create_user(name, f"{name}@example.org", password)
+
+    p = Personas(
+        planner=make("planerin"),
+        other_planner=make("planer-ilm"),
+        traeger_a=make("traeger-a"),
+        traeger_b=make("traeger-b"),
+        committee=make("gremium"),
+        outsider=make("aussen"),
+    )
+    Membership.objects.create(user=p.planner, district=district, role=Role.PLANNER)
+    Membership.objects.create(user=p.other_planner, district=other_district, role=Role.PLANNER)
+    Membership.objects.create(user=p.traeger_a, district=district, role=Role.PROVIDER, provider=provider_a)
+    Membership.objects.create(user=p.traeger_b, district=district, role=Role.PROVIDER, provider=provider_b)
+    Membership.objects.create(user=p.committee, district=district, role=Role.COMMITTEE)
+    return p

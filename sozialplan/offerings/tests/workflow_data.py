@@ -19,8 +19,6 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.test import Client
 
-from conftest import Personas
-from sozialplan.accounts.models import Membership, Role
 from sozialplan.catalog.models import ActionField
 from sozialplan.catalog.services import load_reference
 from sozialplan.offerings.models import (
@@ -33,7 +31,7 @@ from sozialplan.offerings.models import (
     Site,
 )
 from sozialplan.regions.models import District, PlanningArea, Region
-from tests.factories import real_districts
+from tests.factories import Personas, make_personas, real_districts
 
 OFFERS_CSV = settings.DATA_DIR / "offers" / "hildburghausen" / "offers.csv"
 
@@ -159,28 +157,6 @@ def build_world(
     )
 
 
-def make_personas(district: District, other_district: District, provider_a: Provider, provider_b: Provider) -> Personas:
-    """The personas of the root conftest (same names and memberships), without password hashing."""
-
-    def make(name: str) -> User:
-        return User.objects.create_user(name, f"{name}@example.org", password=None)
-
-    p = Personas(
-        planner=make("planerin"),
-        other_planner=make("planer-ilm"),
-        traeger_a=make("traeger-a"),
-        traeger_b=make("traeger-b"),
-        committee=make("gremium"),
-        outsider=make("aussen"),
-    )
-    Membership.objects.create(user=p.planner, district=district, role=Role.PLANNER)
-    Membership.objects.create(user=p.other_planner, district=other_district, role=Role.PLANNER)
-    Membership.objects.create(user=p.traeger_a, district=district, role=Role.PROVIDER, provider=provider_a)
-    Membership.objects.create(user=p.traeger_b, district=district, role=Role.PROVIDER, provider=provider_b)
-    Membership.objects.create(user=p.committee, district=district, role=Role.COMMITTEE)
-    return p
-
-
 @dataclass
 class Shared:
     world: World
@@ -211,7 +187,7 @@ def build_shared() -> Shared:
     provider_b = Provider.objects.create(
         district=district, name="Kreissportbund Hildburghausen e.V.", kind=ProviderKind.ASSOCIATION
     )
-    personas = make_personas(district, other_district, provider_a, provider_b)
+    personas = make_personas(district, other_district, provider_a, provider_b, password=None)
     world = build_world(district, provider_a, provider_b, personas.traeger_a, personas.traeger_b)
     return Shared(world, personas, log_in(personas))
 

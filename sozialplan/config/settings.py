@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "sozialplan.workspace",
     "sozialplan.portal",
     "sozialplan.opendata",
+    "sozialplan.indicators",
 ]
 
 MIDDLEWARE = [
@@ -131,6 +132,12 @@ MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION")
 
 # Offers not verified by a person for longer than this are flagged to planners.
 ASSURED_MAX_AGE_DAYS = env_int("ASSURED_MAX_AGE_DAYS", 365)
+
+# Statistics: counts below this are suppressed in public views (Geheimhaltung
+# kleiner Fallzahlen); ratios whose numerator is below it too.
+SMALL_NUMBER_THRESHOLD = env_int("SMALL_NUMBER_THRESHOLD", 3)
+# Plan horizon years for population projections per Gemeinde/Planungsraum.
+PROJECTION_YEARS = [int(y) for y in env_str("PROJECTION_YEARS", "2030,2035,2040").split(",") if y.strip()]
 
 TASKS = {
     "default": {

@@ -174,3 +174,54 @@ class RegionKeyMapping(models.Model):
 
     def __str__(self) -> str:
         return f"{self.old_key} → {self.new_region_id}"
+
+
+class GridCell(models.Model):
+    """One populated cell of a Zensus grid (1 km, EPSG:3035) inside a Gemeinde of the database.
+
+    ``x``/``y`` are the EPSG:3035 coordinates in metres of the lower-left corner,
+    ``latitude``/``longitude`` the WGS84 centre. The Gemeinde is the one whose
+    boundary contains the centre at import time. The five age classes are the
+    Zensus 2011 feature ALTER_KURZ (persons, altered for secrecy: small values
+    are unreliable); ``total`` is their sum. Cells serve as small-area seeds
+    for age estimates and as demand points for reachability analyses.
+    """
+
+    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="grid_cells")
+    cell_id = models.CharField(_("Gitterzelle"), max_length=40)
+    x = models.IntegerField(_("Rechtswert (EPSG:3035, m)"))
+    y = models.IntegerField(_("Hochwert (EPSG:3035, m)"))
+    latitude = models.FloatField(_("Breitengrad Zellmitte"))
+    longitude = models.FloatField(_("Längengrad Zellmitte"))
+    gemeinde = models.ForeignKey(
+        "regions.Region", on_delete=models.SET_NULL, null=True, blank=True, related_name="grid_cells"
+    )
+    under_18 = models.PositiveIntegerField(_("unter 18 Jahre"))
+    age_18_29 = models.PositiveIntegerField(_("18 bis 29 Jahre"))
+    age_30_49 = models.PositiveIntegerField(_("30 bis 49 Jahre"))
+    age_50_64 = models.PositiveIntegerField(_("50 bis 64 Jahre"))
+    age_65_plus = models.PositiveIntegerField(_("65 Jahre und älter"))
+    total = models.PositiveIntegerField(_("insgesamt"))
+
+    #: The age-class fields in ALTER_KURZ order with their bands (age_to exclusive).
+    CLASS_FIELDS = (
+        ("under_18", 0, 18),
+        ("age_18_29", 18, 30),
+        ("age_30_49", 30, 50),
+        ("age_50_64", 50, 65),
+        ("age_65_plus", 65, AGE_OPEN),
+    )
+
+    class Meta:
+        verbose_name = _("Gitterzelle")
+        verbose_name_plural = _("Gitterzellen")
+        ordering = ["dataset", "cell_id"]
+        constraints = [models.UniqueConstraint(fields=["dataset", "cell_id"], name="gridcell_unique_cell")]
+
+    def __str__(self) -> str:
+        return f"{self.cell_id} ({self.total})"
+
+    @property
+    def counts(self) -> tuple[int, int, int, int, int]:
+        """The five class counts in ALTER_KURZ order."""
+        return (self.under_18, self.age_18_29, self.age_30_49, self.age_50_64, self.age_65_plus)

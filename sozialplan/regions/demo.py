@@ -17,6 +17,7 @@ from django.db import transaction
 
 from sozialplan.accounts.models import Membership, Role
 from sozialplan.catalog.services import load_reference
+from sozialplan.indicators.demo import StatisticsResult, load_demo_statistics
 from sozialplan.offerings.importing import import_offers_file
 from sozialplan.offerings.models import Provider
 from sozialplan.regions.models import District, Region, RegionKind
@@ -76,19 +77,25 @@ class DemoResult:
     planning_areas: ImportSummary
     accounts: ImportSummary = field(default_factory=ImportSummary)
     district_created: bool = False
+    statistics: StatisticsResult | None = None
 
     @property
     def changed(self) -> bool:
         return (
-            self.regions.created
-            + self.regions.updated
-            + self.offers.created
-            + self.offers.updated
-            + self.planning_areas.created
-            + self.planning_areas.updated
-            + self.accounts.created
-            + self.accounts.updated
-        ) > 0 or self.district_created
+            (
+                self.regions.created
+                + self.regions.updated
+                + self.offers.created
+                + self.offers.updated
+                + self.planning_areas.created
+                + self.planning_areas.updated
+                + self.accounts.created
+                + self.accounts.updated
+            )
+            > 0
+            or self.district_created
+            or bool(self.statistics and self.statistics.changed)
+        )
 
 
 def ensure_district() -> tuple[District, bool]:
@@ -126,8 +133,11 @@ def ensure_accounts(district: District) -> ImportSummary:
     return summary
 
 
-def load_demo(*, data_dir: Path | None = None, accounts: bool = True, show_progress: bool = False) -> DemoResult:
-    """Load reference data, Thüringen's regions, the district, its offers, Planungsräume and demo accounts."""
+def load_demo(
+    *, data_dir: Path | None = None, accounts: bool = True, show_progress: bool = False, statistics: bool = True
+) -> DemoResult:
+    """Load reference data, Thüringen's regions, the district, its offers, Planungsräume, demo accounts
+    and (unless ``statistics=False``) the official statistics with the Gemeinden's age estimate and projection."""
     data_dir = data_dir or Path(settings.DATA_DIR)
     load_reference()
     regions = import_region_files(
@@ -143,4 +153,6 @@ def load_demo(*, data_dir: Path | None = None, accounts: bool = True, show_progr
         result = DemoResult(regions=regions, offers=offers, planning_areas=areas, district_created=district_created)
         if accounts:
             result.accounts = ensure_accounts(district)
+        if statistics:
+            result.statistics = load_demo_statistics(data_dir, KREIS_KEY)
     return result

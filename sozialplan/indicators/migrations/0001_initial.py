@@ -6,77 +6,190 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('regions', '0003_district_slug_reserved'),
+        ("regions", "0003_district_slug_reserved"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Dataset',
+            name="Dataset",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=60, unique=True, verbose_name='Tabellencode')),
-                ('title', models.CharField(max_length=300, verbose_name='Titel')),
-                ('kind', models.CharField(choices=[('official', 'amtliche Statistik'), ('estimate', 'Schätzung'), ('projection', 'Vorausberechnung')], default='official', max_length=16, verbose_name='Art')),
-                ('format', models.CharField(choices=[('genesis-ffcsv', 'GENESIS Flat-File-CSV'), ('genesis-classic', 'GENESIS/Regionalstatistik CSV'), ('genesis-xlsx', 'GENESIS/Regionalstatistik XLSX'), ('zensus-grid', 'Zensus-Gitter (1 km)'), ('projection-csv', 'Bevölkerungsvorausberechnung (CSV)'), ('computed', 'berechnet')], max_length=20, verbose_name='Format')),
-                ('source', models.CharField(blank=True, max_length=300, verbose_name='Quelle')),
-                ('licence', models.CharField(blank=True, max_length=200, verbose_name='Lizenz')),
-                ('method', models.TextField(blank=True, help_text='Bei Schätzungen und Vorausberechnungen: Verfahren und Annahmen.', verbose_name='Methode')),
-                ('vintage', models.CharField(blank=True, help_text='z. B. „Stichtag 31.12.2018, Gebietsstand 2023“', max_length=200, verbose_name='Datenstand')),
-                ('file_name', models.CharField(blank=True, max_length=255, verbose_name='Datei')),
-                ('sha256', models.CharField(blank=True, max_length=64, verbose_name='Prüfsumme')),
-                ('imported_at', models.DateTimeField(auto_now=True, verbose_name='importiert am')),
-                ('observation_count', models.PositiveIntegerField(default=0, verbose_name='Werte')),
-                ('unmatched_count', models.PositiveIntegerField(default=0, verbose_name='nicht zugeordnete Gebiete')),
-                ('imported_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=60, unique=True, verbose_name="Tabellencode")),
+                ("title", models.CharField(max_length=300, verbose_name="Titel")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("official", "amtliche Statistik"),
+                            ("estimate", "Schätzung"),
+                            ("projection", "Vorausberechnung"),
+                        ],
+                        default="official",
+                        max_length=16,
+                        verbose_name="Art",
+                    ),
+                ),
+                (
+                    "format",
+                    models.CharField(
+                        choices=[
+                            ("genesis-ffcsv", "GENESIS Flat-File-CSV"),
+                            ("genesis-classic", "GENESIS/Regionalstatistik CSV"),
+                            ("genesis-xlsx", "GENESIS/Regionalstatistik XLSX"),
+                            ("zensus-grid", "Zensus-Gitter (1 km)"),
+                            ("projection-csv", "Bevölkerungsvorausberechnung (CSV)"),
+                            ("computed", "berechnet"),
+                        ],
+                        max_length=20,
+                        verbose_name="Format",
+                    ),
+                ),
+                ("source", models.CharField(blank=True, max_length=300, verbose_name="Quelle")),
+                ("licence", models.CharField(blank=True, max_length=200, verbose_name="Lizenz")),
+                (
+                    "method",
+                    models.TextField(
+                        blank=True,
+                        help_text="Bei Schätzungen und Vorausberechnungen: Verfahren und Annahmen.",
+                        verbose_name="Methode",
+                    ),
+                ),
+                (
+                    "vintage",
+                    models.CharField(
+                        blank=True,
+                        help_text="z. B. „Stichtag 31.12.2018, Gebietsstand 2023“",
+                        max_length=200,
+                        verbose_name="Datenstand",
+                    ),
+                ),
+                ("file_name", models.CharField(blank=True, max_length=255, verbose_name="Datei")),
+                ("sha256", models.CharField(blank=True, max_length=64, verbose_name="Prüfsumme")),
+                ("imported_at", models.DateTimeField(auto_now=True, verbose_name="importiert am")),
+                ("observation_count", models.PositiveIntegerField(default=0, verbose_name="Werte")),
+                ("unmatched_count", models.PositiveIntegerField(default=0, verbose_name="nicht zugeordnete Gebiete")),
+                (
+                    "imported_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Datensatz',
-                'verbose_name_plural': 'Datensätze',
-                'ordering': ['code'],
+                "verbose_name": "Datensatz",
+                "verbose_name_plural": "Datensätze",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='RegionKeyMapping',
+            name="RegionKeyMapping",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('old_key', models.CharField(max_length=12, unique=True, verbose_name='alter Schlüssel')),
-                ('old_name', models.CharField(blank=True, max_length=200, verbose_name='alter Name')),
-                ('confirmed_at', models.DateTimeField(auto_now_add=True)),
-                ('confirmed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('new_region', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='regions.region', verbose_name='heute Teil von')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("old_key", models.CharField(max_length=12, unique=True, verbose_name="alter Schlüssel")),
+                ("old_name", models.CharField(blank=True, max_length=200, verbose_name="alter Name")),
+                ("confirmed_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "confirmed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "new_region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="heute Teil von",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Schlüsselzuordnung',
-                'verbose_name_plural': 'Schlüsselzuordnungen',
-                'ordering': ['old_key'],
+                "verbose_name": "Schlüsselzuordnung",
+                "verbose_name_plural": "Schlüsselzuordnungen",
+                "ordering": ["old_key"],
             },
         ),
         migrations.CreateModel(
-            name='Observation',
+            name="Observation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('measure', models.CharField(max_length=40, verbose_name='Merkmal')),
-                ('period', models.DateField(verbose_name='Stichtag')),
-                ('sex', models.CharField(blank=True, default='', max_length=1, verbose_name='Geschlecht')),
-                ('age_from', models.PositiveSmallIntegerField(default=0, verbose_name='Alter von')),
-                ('age_to', models.PositiveSmallIntegerField(default=999, verbose_name='Alter bis unter')),
-                ('breakdown', models.CharField(blank=True, default='', max_length=200, verbose_name='weitere Gliederung')),
-                ('variant', models.CharField(blank=True, default='', max_length=40, verbose_name='Variante')),
-                ('value', models.FloatField(blank=True, null=True, verbose_name='Wert')),
-                ('flag', models.CharField(blank=True, choices=[('', ''), ('-', 'nichts vorhanden (genau null)'), ('.', 'Zahlenwert unbekannt oder geheim zu halten'), ('x', 'Tabellenfach gesperrt, weil Aussage nicht sinnvoll'), ('...', 'Angabe fällt später an'), ('/', 'keine Angaben, da Zahlenwert nicht sicher genug'), ('()', 'Aussagewert eingeschränkt, da der Zahlenwert statistisch relativ unsicher ist')], default='', max_length=3, verbose_name='Zeichen')),
-                ('dataset', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='observations', to='indicators.dataset')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='observations', to='regions.region')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("measure", models.CharField(max_length=40, verbose_name="Merkmal")),
+                ("period", models.DateField(verbose_name="Stichtag")),
+                ("sex", models.CharField(blank=True, default="", max_length=1, verbose_name="Geschlecht")),
+                ("age_from", models.PositiveSmallIntegerField(default=0, verbose_name="Alter von")),
+                ("age_to", models.PositiveSmallIntegerField(default=999, verbose_name="Alter bis unter")),
+                (
+                    "breakdown",
+                    models.CharField(blank=True, default="", max_length=200, verbose_name="weitere Gliederung"),
+                ),
+                ("variant", models.CharField(blank=True, default="", max_length=40, verbose_name="Variante")),
+                ("value", models.FloatField(blank=True, null=True, verbose_name="Wert")),
+                (
+                    "flag",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", ""),
+                            ("-", "nichts vorhanden (genau null)"),
+                            (".", "Zahlenwert unbekannt oder geheim zu halten"),
+                            ("x", "Tabellenfach gesperrt, weil Aussage nicht sinnvoll"),
+                            ("...", "Angabe fällt später an"),
+                            ("/", "keine Angaben, da Zahlenwert nicht sicher genug"),
+                            ("()", "Aussagewert eingeschränkt, da der Zahlenwert statistisch relativ unsicher ist"),
+                        ],
+                        default="",
+                        max_length=3,
+                        verbose_name="Zeichen",
+                    ),
+                ),
+                (
+                    "dataset",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="observations",
+                        to="indicators.dataset",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="observations", to="regions.region"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Wert',
-                'verbose_name_plural': 'Werte',
-                'indexes': [models.Index(fields=['region', 'measure', 'period'], name='observation_lookup')],
-                'constraints': [models.UniqueConstraint(fields=('dataset', 'region', 'measure', 'period', 'sex', 'age_from', 'age_to', 'breakdown', 'variant'), name='observation_unique_key')],
+                "verbose_name": "Wert",
+                "verbose_name_plural": "Werte",
+                "indexes": [models.Index(fields=["region", "measure", "period"], name="observation_lookup")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=(
+                            "dataset",
+                            "region",
+                            "measure",
+                            "period",
+                            "sex",
+                            "age_from",
+                            "age_to",
+                            "breakdown",
+                            "variant",
+                        ),
+                        name="observation_unique_key",
+                    )
+                ],
             },
         ),
     ]

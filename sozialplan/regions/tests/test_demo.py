@@ -10,6 +10,7 @@ from django.core.management import call_command
 from pytest_django.fixtures import Settings
 
 from sozialplan.accounts.models import Membership, Role
+from sozialplan.indicators.models import Dataset
 from sozialplan.offerings.models import Offering
 from sozialplan.regions import demo
 from sozialplan.regions.models import District, PlanningArea
@@ -29,6 +30,7 @@ def demo_data(tmp_path: Path, settings: Settings) -> Path:
     offers = tmp_path / demo.OFFERS_FILE
     offers.parent.mkdir(parents=True)
     shutil.copy(Path(settings.DATA_DIR) / demo.OFFERS_FILE, offers)
+    (tmp_path / "statistics").symlink_to(Path(settings.DATA_DIR) / "statistics")
     return tmp_path
 
 
@@ -41,12 +43,15 @@ def test_it_loads_the_demo_and_changes_nothing_the_second_time(demo_data: Path) 
     assert Offering.objects.filter(district=district).count() == 72
     assert set(PlanningArea.objects.values_list("name", flat=True)) == {"VG Feldstein", "VG Heldburger Unterland"}
     assert result.accounts.created == 4
+    assert result.statistics is not None
+    assert Dataset.objects.filter(code="schaetzung-alter-16069").exists()
+    assert Dataset.objects.filter(code="vorausberechnung-gemeinden-16069-G2L2W1").exists()
     again = demo.load_demo(data_dir=demo_data)
     assert not again.changed
 
 
 def test_the_demo_accounts_have_their_documented_roles(demo_data: Path) -> None:
-    demo.load_demo(data_dir=demo_data)
+    demo.load_demo(data_dir=demo_data, statistics=False)
     for account in demo.DEMO_ACCOUNTS:
         user = authenticate(username=account.username, password=account.password)
         assert user is not None, account.username
@@ -63,7 +68,7 @@ def use_data_dir(monkeypatch: pytest.MonkeyPatch, data_dir: Path) -> None:
     """Make the load_demo command read ``data_dir`` instead of data/."""
     from sozialplan.regions.management.commands import load_demo as command
 
-    monkeypatch.setattr(command, "load_demo", lambda **kw: demo.load_demo(data_dir=data_dir, **kw))
+    monkeypatch.setattr(command, "load_demo", lambda **kw: demo.load_demo(data_dir=data_dir, statistics=False, **kw))
 
 
 def test_the_command_prints_the_accounts(

@@ -15,7 +15,8 @@ from sozialplan.sources.errors import SourceError
 class Command(BaseCommand):
     help = (
         "Lädt Referenzdaten, alle Gebiete Thüringens (GV100AD, GV-ISys, VG5000, Zensus 2022), den Landkreis "
-        "Hildburghausen mit seinen 72 Angeboten, Planungsräume aus den Verwaltungsgemeinschaften und Demo-Konten. "
+        "Hildburghausen mit seinen 72 Angeboten, Planungsräume aus den Verwaltungsgemeinschaften, amtliche "
+        "Statistik (mit Schätzung der Altersgruppen und Vorausberechnung je Gemeinde) und Demo-Konten. "
         "Wiederholbar: ein zweiter Lauf ändert nichts."
     )
 
@@ -39,6 +40,8 @@ class Command(BaseCommand):
         self.stdout.write(str(result.regions))
         self.stdout.write(f"== Angebote (offers.csv) ==\n{result.offers}")
         self.stdout.write(f"== Planungsräume aus Verwaltungsgemeinschaften ==\n{result.planning_areas}")
+        if result.statistics is not None:
+            self.stdout.write(f"== Amtliche Statistik, Schätzung, Vorausberechnung ==\n{result.statistics}")
         if not accounts:
             self.stdout.write("Keine Demo-Konten angelegt (DEBUG=False oder --no-accounts).")
         else:

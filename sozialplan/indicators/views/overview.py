@@ -1,0 +1,150 @@
+"""Overview ("tartan rug" as in PHE Fingertips): areas × indicators, each cell compared with Kreis or Land.
+
+``?ebene=gemeinde|planungsraum&vergleich=kreis|land``. A cell's colour says
+better / similar / worse (indicators with a polarity) or higher / similar /
+lower (without, in blues) than the comparator, by the 95 % confidence
+interval; the same words are in every cell as text and a marker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
+
+from sozialplan.indicators.catalogue import IndicatorDefinition
+from sozialplan.indicators.compute import IndicatorValue, overview
+from sozialplan.indicators.display import COMPARISON_MARKERS, comparison_text, notes, value_text
+from sozialplan.indicators.views._atlas import LEVEL_PLURALS
+from sozialplan.indicators.views._common import Scope, download_links, get_scope, method_notes, page_context
+from sozialplan.indicators.views.atlas import given
+
+
+class OverviewForm(forms.Form):
+    ebene = forms.ChoiceField(
+        label=gettext_lazy("Gebiete"),
+        choices=[("gemeinde", gettext_lazy("Gemeinden")), ("planungsraum", gettext_lazy("Planungsräume"))],
+    )
+    vergleich = forms.ChoiceField(
+        label=gettext_lazy("Vergleich mit"),
+        choices=[("kreis", gettext_lazy("Kreis")), ("land", gettext_lazy("Land"))],
+        widget=forms.RadioSelect,
+    )
+
+
+@dataclass(frozen=True)
+class Column:
+    definition: IndicatorDefinition
+    period: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    comparison: str  # CSS modifier and key of the legend
+    marker: str
+    label: str  # e.g. "höher als Kreis"
+    notes: str
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    level: str
+    url: str
+    cells: list[Cell]
+    reference: bool = False
+
+
+def _cell(definition: IndicatorDefinition, value: IndicatorValue | None, comparison: str, comparator: str) -> Cell:
+    return Cell(
+        text=value_text(value, definition),
+        comparison=comparison,
+        marker=COMPARISON_MARKERS.get(comparison, ""),
+        label=comparison_text(comparison, comparator) if comparison else "",
+        notes="; ".join(notes(value)) if value is None or value.value is None or value.estimate else "",
+    )
+
+
+def _reference(definition: IndicatorDefinition, value: IndicatorValue | None) -> Cell:
+    return Cell(value_text(value, definition), "reference", "", "", "; ".join(notes(value)) if value else "")
+
+
+def build_rows(scope: Scope, level: str, against: str) -> dict[str, Any]:
+    """Columns, rows (Land, Kreis, then the areas) and the missing indicators of the overview."""
+    data = overview(scope.district, "planungsraum" if level == "planungsraum" else "gemeinde", public=scope.public)
+    definitions = [d for d in data.indicators if isinstance(d, IndicatorDefinition)]
+    comparator = _("Kreis") if against == "kreis" else _("Land")
+    columns = []
+    for definition in definitions:
+        period = data.periods.get(definition.code)
+        query = {"indikator": definition.code, "ebene": level}
+        columns.append(Column(definition, period.strftime("%d.%m.%Y") if period else "", scope.url("atlas", query)))
+    first = {d.code: data.cells.get((data.areas[0].key, d.code)) if data.areas else None for d in definitions}
+    rows = []
+    if data.land is not None:
+        cells = [_reference(d, (c.land if (c := first[d.code]) else None)) for d in definitions]
+        rows.append(Row(data.land.name, _("Land"), "", cells, reference=True))
+    if data.kreis is not None:
+        cells = [_reference(d, (c.kreis if (c := first[d.code]) else None)) for d in definitions]
+        rows.append(Row(data.kreis.name, _("Kreis"), scope.profile_url(data.kreis.key), cells, reference=True))
+    sources: set[str] = set()
+    estimate = False
+    for area in data.areas:
+        cells = []
+        for definition in definitions:
+            cell = data.cells.get((area.key, definition.code))
+            if cell is None:
+                cells.append(_cell(definition, None, "not_compared", comparator))
+                continue
+            sources.update(cell.value.sources)
+            estimate = estimate or cell.value.estimate
+            cmp = cell.vs_kreis if against == "kreis" else cell.vs_land
+            cells.append(_cell(definition, cell.value, cmp, comparator))
+        rows.append(Row(area.name, str(LEVEL_PLURALS.get(level, "")), scope.profile_url(area.key), cells))
+    missing = [(d, reason) for d, reason in data.missing if isinstance(d, IndicatorDefinition)]
+    return {
+        "columns": columns,
+        "rows": rows,
+        "missing": missing,
+        "comparator": comparator,
+        "sources": sorted(sources),
+        "methods": method_notes(sources),
+        "estimate": estimate,
+        "has_areas": bool(data.areas),
+    }
+
+
+LEGEND = (
+    ("better", gettext_lazy("besser (signifikant)")),
+    ("similar", gettext_lazy("ähnlich (kein signifikanter Unterschied)")),
+    ("worse", gettext_lazy("schlechter (signifikant)")),
+    ("higher", gettext_lazy("höher (signifikant, ohne Wertung)")),
+    ("lower", gettext_lazy("niedriger (signifikant, ohne Wertung)")),
+    ("not_compared", gettext_lazy("nicht verglichen (kein Konfidenzintervall oder kein Wert)")),
+)
+
+
+@require_safe
+def overview_page(request: HttpRequest, district: str, *, public: bool) -> HttpResponse:
+    scope = get_scope(request, district, public=public)
+    form = OverviewForm({"ebene": "gemeinde", "vergleich": "kreis"} | given(request, OverviewForm.base_fields))
+    context: dict[str, Any] = {"form": form, "levels": LEVEL_PLURALS}
+    if not form.is_valid():
+        return render(request, "indicators/overview.html", page_context(request, scope, **context), status=400)
+    level, against = form.cleaned_data["ebene"], form.cleaned_data["vergleich"]
+    context.update(build_rows(scope, level, against))
+    context.update(
+        level=level,
+        against=against,
+        legend=[(key, COMPARISON_MARKERS[key], label) for key, label in LEGEND],
+        downloads=download_links(scope, "overview", level=level),
+    )
+    return render(request, "indicators/overview.html", page_context(request, scope, **context))

@@ -6,7 +6,7 @@ PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 export DJANGO_SETTINGS_MODULE := sozialplan.config.settings
 
-.PHONY: demo install test test-fast test-browser lint typecheck check bench messages serve clean lock
+.PHONY: demo install test test-fast test-slow test-browser lint typecheck check bench messages serve clean lock
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ check: $(STAMP)
 
 test-fast: $(STAMP)
 	$(BIN)/pytest -q -n 2
+
+## make test-slow: the whole-command tests (bench, full demo load); CI runs them
+test-slow: $(STAMP)
+	$(BIN)/pytest -q -m slow -p no:cacheprovider
 
 ## make test-browser: Playwright + axe-core in Debian's chromium (/usr/bin/chromium)
 test-browser: $(STAMP)

@@ -478,6 +478,12 @@ def _benchmark(
 ) -> list[Benchmarked]:
     values = compute(definition, areas, period, public=public, store=store)
     day = period or next((v.period for v in values if v.period is not None), None)
+    if day is None and kreis is not None:
+        # No area has a value (e.g. only a Kreis table is imported): compare at the Kreis's latest
+        # period, so the atlas and overview still show the Kreis and Land values.
+        day = max(periods(definition, [kreis], store), default=None)
+        if day is not None:
+            values = compute(definition, areas, day, public=public, store=store)
     kreis_value = compute(definition, [kreis], day, public=public, store=store)[0] if kreis and day else None
     land_value = compute(definition, [land], day, public=public, store=store)[0] if land and day else None
     return [
@@ -509,7 +515,7 @@ def benchmarked(
     return _benchmark(definition, areas, kreis, land, period, public=public, store=store)
 
 
-def _missing_reason(values: Sequence[IndicatorValue]) -> str:
+def missing_reason(values: Sequence[IndicatorValue]) -> str:
     """Why an indicator has no value for any of these areas (the first area's reason as example)."""
     if not values:
         return _("Keine Gebiete auf dieser Ebene.")
@@ -541,7 +547,7 @@ def overview(district: District, level: AreaLevel, *, public: bool) -> Overview:
             for area, cell in zip(areas, cells, strict=True):
                 result.cells[(area.key, definition.code)] = cell
         else:
-            result.missing.append((definition, _missing_reason([c.value for c in cells])))
+            result.missing.append((definition, missing_reason([c.value for c in cells])))
     return result
 
 

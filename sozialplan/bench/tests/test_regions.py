@@ -16,6 +16,7 @@ pytestmark = pytest.mark.django_db
 GV100AD = Path(settings.DATA_DIR) / "regions" / "GV100AD_301123.txt"
 
 
+@pytest.mark.slow
 def test_it_times_bulk_and_naive_on_the_same_records(tmp_path: Path) -> None:
     regions_before = Region.objects.count()
     result = run_region_benchmark(GV100AD, database=tmp_path / "bench.sqlite3", max_records=20)
@@ -55,6 +56,7 @@ def test_the_report_reads_in_german() -> None:
     )
 
 
+@pytest.mark.slow
 def test_the_command_runs(tmp_path: Path, settings: Settings, capsys: pytest.CaptureFixture[str]) -> None:
     settings.VAR_DIR = tmp_path
     small = tmp_path / "GV100AD_klein.txt"

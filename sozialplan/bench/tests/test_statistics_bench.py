@@ -20,6 +20,7 @@ GV100AD = REGIONS / "GV100AD_301123.txt"
 ZENSUS = REGIONS / "1000A-0000_1773175153999_de_flat.csv"
 
 
+@pytest.mark.slow
 def test_it_imports_and_computes_one_kreis_fast_and_naive(tmp_path: Path) -> None:
     regions, observations = Region.objects.count(), Observation.objects.count()
     result = run_statistics_benchmark(ZENSUS, GV100AD, database=tmp_path / "bench.sqlite3", only="16069")
@@ -37,6 +38,7 @@ def test_it_imports_and_computes_one_kreis_fast_and_naive(tmp_path: Path) -> Non
     assert not Dataset.objects.filter(code="1000A-0000").exists()
 
 
+@pytest.mark.slow
 def test_it_extrapolates_naive_loops_cut_short(tmp_path: Path) -> None:
     result = run_statistics_benchmark(
         ZENSUS, GV100AD, database=tmp_path / "bench.sqlite3", only="16069", naive_budget=0.0
@@ -76,6 +78,7 @@ def test_the_report_reads_in_german() -> None:
     ]
 
 
+@pytest.mark.slow
 def test_the_command_runs_the_statistics_bench(
     tmp_path: Path, settings: Settings, capsys: pytest.CaptureFixture[str]
 ) -> None:

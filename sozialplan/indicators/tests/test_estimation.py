@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from functools import cache
 from pathlib import Path
@@ -18,6 +19,7 @@ GRID = Path(settings.DATA_DIR) / "statistics" / "zensus2011_grid" / "ALTER_KURZc
 
 
 @cache
+@functools.cache
 def tile() -> GridTable:
     """The real Zensus 2011 tile 3/3 (parsed once per test process)."""
     return read_zensus_grid(GRID.name, GRID.read_bytes())

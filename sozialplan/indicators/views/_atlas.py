@@ -22,7 +22,15 @@ from sozialplan.analysis.classify import classify, equal_interval_breaks, natura
 from sozialplan.indicators import areas as lookup
 from sozialplan.indicators.catalogue import IndicatorDefinition
 from sozialplan.indicators.charts import Bar, BarChart, ReferenceLine
-from sozialplan.indicators.compute import Area, AreaLevel, Benchmarked, IndicatorValue, benchmarked, periods
+from sozialplan.indicators.compute import (
+    Area,
+    AreaLevel,
+    Benchmarked,
+    IndicatorValue,
+    benchmarked,
+    missing_reason,
+    periods,
+)
 from sozialplan.indicators.display import comparison_text, interval_text, notes, value_text
 from sozialplan.indicators.numbers import format_number
 from sozialplan.indicators.store import ObservationStore
@@ -162,7 +170,10 @@ def build_atlas(scope: Scope, params: AtlasParams) -> AtlasResult:
     areas = lookup.areas_for(district, params.level)
     kreis_area, land_area = lookup.kreis_area(district), lookup.land_area(district)
     store = ObservationStore.for_areas([*areas, kreis_area, land_area])
-    available = sorted(periods(definition, areas, store), reverse=True) if areas else []
+    # Periods of the areas, and of the Kreis (a Kreis table alone still gives a map of "no values" with
+    # the Kreis reference, and the period must be selectable).
+    reference = [a for a in (kreis_area,) if a is not None]
+    available = sorted(set(periods(definition, [*areas, *reference], store)), reverse=True) if areas else []
     cells = benchmarked(definition, areas, district, params.period, public=scope.public, store=store) if areas else []
     period = next((c.value.period for c in cells if c.value.period is not None), params.period)
     values = [c.value.value for c in cells]
@@ -190,7 +201,12 @@ def build_atlas(scope: Scope, params: AtlasParams) -> AtlasResult:
     all_values = [c.value for c in cells] + [v for v in (kreis, land) if v is not None]
     sources = sorted({s for v in all_values for s in v.sources})
     flags = sorted({v.flag for v in all_values if v.flag in SYMBOLS})
-    missing = list(dict.fromkeys(c.value.missing for c in cells if c.value.value is None and c.value.missing))
+    without = [c.value for c in cells if c.value.value is None and c.value.missing]
+    if without and len(without) == len(cells):
+        # One sentence instead of one per Gemeinde when no area has a value.
+        missing = [missing_reason(without)]
+    else:
+        missing = list(dict.fromkeys(v.missing for v in without))
     return AtlasResult(
         params=params,
         areas=areas,

@@ -34,6 +34,7 @@ def demo_data(tmp_path: Path, settings: Settings) -> Path:
     return tmp_path
 
 
+@pytest.mark.slow
 def test_it_loads_the_demo_and_changes_nothing_the_second_time(demo_data: Path) -> None:
     result = demo.load_demo(data_dir=demo_data)
     assert result.changed

@@ -27,6 +27,7 @@ def workspace_context(request: HttpRequest, district: District, **extra: Any) ->
         "can_view_workspace": may(user, "offerings.view_workspace", district),
         "can_review": can_review,
         "can_view_trail": may(user, "audit.view_trail", district),
+        "can_view_statistics": may(user, "indicators.view_statistics_admin", district),
         "can_add_offering": may(user, "offerings.add_offering", district),
         "can_add_provider": may(user, "offerings.add_provider", district),
         "can_add_site": may(user, "offerings.add_site", district),

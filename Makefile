@@ -46,7 +46,7 @@ test-fast: $(STAMP)
 
 ## make test-slow: the whole-command tests (bench, full demo load); CI runs them
 test-slow: $(STAMP)
-	$(BIN)/pytest -q -m slow -p no:cacheprovider
+	$(BIN)/pytest -q -n 2 -m slow -p no:cacheprovider
 
 ## make test-browser: Playwright + axe-core in Debian's chromium (/usr/bin/chromium)
 test-browser: $(STAMP)

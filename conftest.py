@@ -50,8 +50,15 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
         real_districts()
 
 
+#: Test folders of the Django-free packages: their tests get no database (faster, and it proves they need none).
+DJANGO_FREE = ("sozialplan/analysis/", "sozialplan/sources/")
+
+
 @pytest.fixture(autouse=True)
-def _reference_data(db: None) -> None:
+def _reference_data(request: pytest.FixtureRequest) -> None:
+    if any(part in request.node.nodeid for part in DJANGO_FREE):
+        return
+    request.getfixturevalue("db")
     from sozialplan.catalog.models import ActionField
     from sozialplan.catalog.services import load_reference
 

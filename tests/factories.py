@@ -68,7 +68,7 @@ def real_districts() -> tuple[District, District]:
     """(Landkreis Hildburghausen, Ilm-Kreis); regions and districts are written if missing."""
     districts: list[District] = []
     for kreis_key, slug, name in DISTRICTS:
-        district = District.objects.filter(slug=slug).select_related("region").first()
+        district = District.objects.filter(slug=slug).select_related("region").defer("region__boundary").first()
         if district is None:
             apply_region_data(region_data(kreis_key), only=kreis_key)
             kreis = Region.objects.get(kind=RegionKind.KREIS, key=kreis_key)

@@ -12,12 +12,15 @@ This is test setup only; the product reads these files with
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from pathlib import Path
 
 from django.conf import settings
 
 from sozialplan.indicators.models import Dataset, DatasetFormat, DatasetKind, Observation
+from sozialplan.regions.formats import RegionData, read_region_files
 from sozialplan.regions.models import Region, RegionKind
+from sozialplan.regions.services import apply_region_data
 from sozialplan.sources.statistics import AGE_OPEN, Measure
 
 #: The 17 age groups of table 12411-02-03-5-B as (from, to) with to exclusive.
@@ -29,6 +32,7 @@ STAND_2018 = dt.date(2018, 12, 31)
 ZENSUS_DAY = dt.date(2022, 5, 15)
 
 
+@functools.cache
 def _classic_rows(name: str) -> dict[str, list[str]]:
     path = Path(settings.DATA_DIR) / "statistics" / name
     rows: dict[str, list[str]] = {}
@@ -55,7 +59,7 @@ def load_real_statistics() -> tuple[Dataset, Dataset]:
     rows = {**_classic_rows("12411-02-03-5-B_kreise_2018.csv"), **_classic_rows("12411-02-03-5-B_laender_2018.csv")}
     observations: list[Observation] = []
     for key, kind in (("16069", RegionKind.KREIS), ("16070", RegionKind.KREIS), ("16", RegionKind.LAND)):
-        region = Region.objects.get(kind=kind, key=key)
+        region = Region.objects.only("pk").get(kind=kind, key=key)
         cells = rows[key]
         for block, sex in enumerate(("", "m", "w")):
             values = cells[2 + 18 * block : 2 + 18 * (block + 1)]
@@ -84,7 +88,8 @@ def load_real_statistics() -> tuple[Dataset, Dataset]:
             "vintage": "Stichtag 15.05.2022",
         },
     )
-    for region in Region.objects.filter(kind=RegionKind.GEMEINDE, census_population__isnull=False):
+    gemeinden = Region.objects.filter(kind=RegionKind.GEMEINDE, census_population__isnull=False)
+    for region in gemeinden.only("pk", "census_population"):  # not the boundaries (large JSON)
         observations.append(
             Observation(
                 dataset=census,
@@ -100,3 +105,14 @@ def load_real_statistics() -> tuple[Dataset, Dataset]:
         dataset.observation_count = dataset.observations.count()
         dataset.save(update_fields=["observation_count"])
     return classic, census
+
+
+@functools.cache
+def _kreis_region_data(kreis_key: str) -> RegionData:
+    """The GV100AD records of one Kreis (and its Land), parsed once per test process (the file is 3.5 MB)."""
+    return read_region_files([Path(settings.DATA_DIR) / "regions" / "GV100AD_301123.txt"], only=kreis_key)
+
+
+def load_kreis_regions(kreis_key: str) -> None:
+    """Write the GV100AD regions of another real Kreis (e.g. 16068 Sömmerda, where Riethgen merged)."""
+    apply_region_data(_kreis_region_data(kreis_key), only=kreis_key)

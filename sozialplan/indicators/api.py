@@ -5,9 +5,12 @@
   Zielgruppen.
 * ``GET /api/indikatoren/<code>/?kreis=16069&ebene=gemeinde&stichtag=2022-05-15``
   → the indicator for every area of the level (``gemeinde``, ``planungsraum``,
-  ``kreis``, ``land``) of a hosted Kreis at the Stichtag (default: the latest
-  with a value), each with its 95 % interval, statistical symbol, comparison
-  with Kreis and Land, sources, and why it is missing where it is.
+  ``kreis``, ``land``) of a hosted Kreis at the Stichtag (default: the one
+  covering the most areas, see :func:`~sozialplan.indicators.compute.compute`),
+  each with its 95 % interval, statistical symbol, comparison with Kreis and
+  Land, sources, and why it is missing where it is. Estimates and
+  projections have no interval; a comparison involving one is by point value
+  only (``vs_kreis_modelled``/``vs_land_modelled`` true, no significance).
 
 Everyone gets the same answer (the public view: counts below
 ``SMALL_NUMBER_THRESHOLD`` suppressed). Bad parameters give 400, an unknown
@@ -27,8 +30,9 @@ from django.utils.translation import gettext as _
 
 from sozialplan.indicators.areas import areas_for, kreis_area, land_area
 from sozialplan.indicators.catalogue import IndicatorDefinition, get_indicator, load_catalogue
-from sozialplan.indicators.compute import COMPARISON_LABELS, LEVEL_LABELS, Area, IndicatorValue, benchmarked
+from sozialplan.indicators.compute import LEVEL_LABELS, Area, IndicatorValue, benchmarked
 from sozialplan.indicators.compute import periods as indicator_periods
+from sozialplan.indicators.display import comparison_label
 from sozialplan.indicators.params import BadParameterError, kreis_param, level_param, period_param
 from sozialplan.indicators.store import ObservationStore
 from sozialplan.regions.models import District
@@ -133,9 +137,11 @@ def indicator(request: HttpRequest, code: str) -> JsonResponse:
     for area, cell in zip(areas, cells, strict=True):
         item = value_json(cell.value, area)
         item["vs_kreis"] = cell.vs_kreis
-        item["vs_kreis_label"] = COMPARISON_LABELS[cell.vs_kreis]
+        item["vs_kreis_label"] = comparison_label(cell.vs_kreis, modelled=cell.vs_kreis_modelled)
+        item["vs_kreis_modelled"] = cell.vs_kreis_modelled
         item["vs_land"] = cell.vs_land
-        item["vs_land_label"] = COMPARISON_LABELS[cell.vs_land]
+        item["vs_land_label"] = comparison_label(cell.vs_land, modelled=cell.vs_land_modelled)
+        item["vs_land_modelled"] = cell.vs_land_modelled
         values.append(item)
     used = period or (first.value.period if first else None)
     return json_response(

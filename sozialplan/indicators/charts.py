@@ -185,8 +185,8 @@ def _reference_lines(references: tuple[ReferenceLine, ...], x: Scale, top: float
 
 # Line chart ------------------------------------------------------------------------------------------
 
-SERIES_COLOURS = ("#08519c", "#b35806", "#542788")
-SERIES_DASH = (None, "6 4", "2 3")
+SERIES_COLOURS = ("#08519c", "#b35806", "#542788", "#1b7837", "#8c2d04")
+SERIES_DASH = (None, "6 4", "2 3", "10 3 2 3", "3 3")
 HIGHLIGHT_FILL = "#fff3bf"
 HIGHLIGHT_STROKE = "#8a6d00"
 
@@ -201,12 +201,29 @@ class Point:
     text: str
 
 
+#: Style (colour, dash, marker) of a series by kind, so a kind looks the same in every chart:
+#: observed solid with circles, projected dashed with squares, estimated dotted with diamonds.
+SERIES_KIND_STYLE = {"observed": 0, "projected": 1, "estimate": 2}
+
+
 @dataclass(frozen=True)
 class Series:
-    """A line; the first series is solid with circles, the second dashed with squares, the third dotted."""
+    """A line; by ``kind`` (see :data:`SERIES_KIND_STYLE`), else by position: solid, dashed, dotted.
+
+    ``kind`` is also the CSS modifier of the series group (``ind-svg__series--estimate``);
+    ``style_index`` overrides both (e.g. further projection variants).
+    """
 
     label: str
     points: tuple[Point, ...]
+    kind: str = ""
+    style_index: int | None = None
+
+    def style(self, index: int) -> int:
+        """The style index (colour, dash, marker) of this series at position ``index``."""
+        if self.style_index is not None:
+            return self.style_index
+        return SERIES_KIND_STYLE.get(self.kind, index)
 
 
 @dataclass(frozen=True)
@@ -221,6 +238,7 @@ class LineChart:
     highlight: tuple[tuple[float, str], ...] = ()
     x_label: str = "Stichtag"
     highlight_note: str = ""
+    note: str = ""  # shown under the chart (e.g. what "geschätzt" means)
 
     WIDTH = 680
     HEIGHT = 300
@@ -284,10 +302,12 @@ class LineChart:
         parts.append("</g>")
         return "".join(parts)
 
-    def _series(self, index: int, series: Series, px: Scale, py: Scale) -> str:
+    def _series(self, position: int, series: Series, px: Scale, py: Scale) -> str:
+        index = series.style(position)
         colour = SERIES_COLOURS[index % len(SERIES_COLOURS)]
         present = [(p, p.value) for p in series.points if p.value is not None]
-        parts = ['<g class="ind-svg__series">']
+        css = f"ind-svg__series ind-svg__series--{series.kind}" if series.kind else "ind-svg__series"
+        parts = [f'<g class="{css}">']
         if len(present) > 1:
             path = " ".join(f"{'L' if j else 'M'}{num(px(p.x))},{num(py(v))}" for j, (p, v) in enumerate(present))
             dash = SERIES_DASH[index % len(SERIES_DASH)]
@@ -302,7 +322,8 @@ class LineChart:
     def _legend(self) -> str:
         parts = ['<g class="ind-svg__legend">']
         x = float(self.LEFT)
-        for i, series in enumerate(self.series):
+        for position, series in enumerate(self.series):
+            i = series.style(position)
             colour = SERIES_COLOURS[i % len(SERIES_COLOURS)]
             dash = SERIES_DASH[i % len(SERIES_DASH)]
             parts.append(

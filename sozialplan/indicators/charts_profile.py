@@ -31,6 +31,9 @@ class SpineRow:
     q75, high. ``fill`` colours the marker by ``comparison`` (whose words are
     also printed next to the chart and in the table). ``draw=False``: the
     row has text only (e.g. a Kreis's population against its Gemeinden's).
+    ``period``: the row's Stichtag (German); rows of one profile may differ.
+    ``comparison_short``: the comparison as drawn next to the spine where
+    ``comparison`` (the table's words) is too long for the picture.
     """
 
     key: str
@@ -46,6 +49,8 @@ class SpineRow:
     comparison: str
     fill: str = "#ffffff"
     draw: bool = True
+    period: str = ""
+    comparison_short: str = ""
 
 
 @dataclass(frozen=True)
@@ -79,7 +84,7 @@ class SpineChart:
             parts.append(text(x0 - 10, middle + 4, truncate(row.label, 42), anchor="end"))
             parts.extend(self._spine(row, centre_x, middle))
             parts.append(text(x0 + self.PLOT_WIDTH + 14, middle + 4, row.texts[0], css="ind-svg__value"))
-            parts.append(text(x0 + self.PLOT_WIDTH + 90, middle + 4, row.comparison, fill=INK))
+            parts.append(text(x0 + self.PLOT_WIDTH + 90, middle + 4, row.comparison_short or row.comparison, fill=INK))
             parts.append("</g>")
         parts.append("</svg>")
         return "".join(parts)
@@ -119,8 +124,9 @@ class SpineChart:
 
     def _row_title(self, row: SpineRow) -> str:
         value, centre, low, _q25, _q75, high = row.texts
+        label = f"{row.label}, {row.period}" if row.period else row.label
         return _("%(label)s: %(value)s (%(centre_label)s %(centre)s, Spannweite %(low)s bis %(high)s) – %(cmp)s") % {
-            "label": row.label,
+            "label": label,
             "value": value,
             "centre_label": self.centre_label,
             "centre": centre,
@@ -144,7 +150,9 @@ class SpineChart:
         return "".join(parts)
 
     def table(self) -> ChartTable:
-        rows = tuple((f"{r.label} ({r.unit})" if r.unit else r.label, *r.texts, r.comparison) for r in self.rows)
+        rows = tuple(
+            (f"{r.label} ({r.unit})" if r.unit else r.label, *r.texts, r.comparison, r.period) for r in self.rows
+        )
         return ChartTable(
             caption=self.title,
             columns=(
@@ -156,9 +164,10 @@ class SpineChart:
                 _("75. Perzentil"),
                 _("Maximum"),
                 _("Vergleich mit %(centre)s") % {"centre": self.centre_label},
+                _("Stichtag"),
             ),
             rows=rows,
-            numeric=(False, True, True, True, True, True, True, False),
+            numeric=(False, True, True, True, True, True, True, False, False),
         )
 
 

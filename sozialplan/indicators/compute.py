@@ -21,168 +21,36 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal, TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
 from sozialplan.analysis.aggregate import ratio
 from sozialplan.analysis.formula import Variable, evaluate
-from sozialplan.indicators.benchmarking import comparison, confidence_interval, is_small
+from sozialplan.indicators.benchmarking import by_point_value, comparison, confidence_interval, is_small
 from sozialplan.indicators.catalogue import IndicatorDefinition, load_catalogue
 from sozialplan.indicators.formulas import MAIN_VARIANT as MAIN_VARIANT  # re-exported
 from sozialplan.indicators.formulas import Formula, finest_tiling, formula
 from sozialplan.indicators.models import DatasetKind
 from sozialplan.indicators.store import TOTAL_BAND, ObservationStore, Resolved, Texts
-from sozialplan.sources.statistics import AGE_OPEN, Measure, describe_symbol
+
+# The value types live in values.py; re-exported here, where callers have always imported them from.
+from sozialplan.indicators.values import COMPARISON_LABELS as COMPARISON_LABELS
+from sozialplan.indicators.values import LEVEL_LABELS as LEVEL_LABELS
+from sozialplan.indicators.values import AgeBand as AgeBand
+from sozialplan.indicators.values import Area as Area
+from sozialplan.indicators.values import AreaLevel as AreaLevel
+from sozialplan.indicators.values import Benchmarked as Benchmarked
+from sozialplan.indicators.values import Comparison as Comparison
+from sozialplan.indicators.values import IndicatorValue as IndicatorValue
+from sozialplan.indicators.values import Overview as Overview
+from sozialplan.indicators.values import Profile as Profile
+from sozialplan.indicators.values import ProjectionPoint as ProjectionPoint
+from sozialplan.sources.statistics import AGE_OPEN, Measure
 
 if TYPE_CHECKING:
     from sozialplan.regions.models import District
-
-AreaLevel = Literal["gemeinde", "planungsraum", "kreis", "land"]
-
-LEVEL_LABELS: dict[str, str] = {
-    "gemeinde": "Gemeinde",
-    "planungsraum": "Planungsraum",
-    "kreis": "Kreis",
-    "land": "Land",
-}
-
-
-@dataclass(frozen=True)
-class Area:
-    """A place indicators are computed for.
-
-    ``key``: the region key (Gemeinde AGS 8, Kreis 5, Land 2) or ``"pr<pk>"``
-    for a Planungsraum. ``region_id`` is ``None`` for a Planungsraum.
-    ``gemeinde_ids`` are the Gemeinden summed when the area has no own value
-    (for a Gemeinde: itself).
-    """
-
-    level: AreaLevel
-    key: str
-    name: str
-    region_id: int | None
-    gemeinde_ids: tuple[int, ...]
-    boundary: dict[str, object] | None = field(default=None, compare=False, repr=False)
-
-
-@dataclass(frozen=True)
-class IndicatorValue:
-    """One indicator for one area and period.
-
-    ``value`` is ``None`` when it cannot be computed; ``missing`` then says
-    why in German ("Keine Altersgruppen ab 80 Jahren für diese Gemeinde –
-    benötigt: …"). ``lower``/``upper``: 95 % confidence interval where the
-    definition's ``ci_method`` allows. ``flag`` is a statistical symbol carried
-    over from an input (e.g. ``.``), ``estimate``/``projected`` say whether an
-    input came from an estimate or projection dataset. ``suppressed``: hidden
-    in public views because a count is below ``SMALL_NUMBER_THRESHOLD``
-    (then ``value``, ``numerator`` and the interval are ``None`` too).
-    ``sources``: citations of the datasets used.
-    """
-
-    indicator: str
-    area_key: str
-    period: dt.date | None
-    value: float | None
-    numerator: float | None = None
-    denominator: float | None = None
-    lower: float | None = None
-    upper: float | None = None
-    flag: str = ""
-    estimate: bool = False
-    projected: bool = False
-    suppressed: bool = False
-    missing: str = ""
-    sources: tuple[str, ...] = ()
-    variant: str = ""  # projection variant of a projected value ("G2L2W2"), "" for observed values
-
-    @property
-    def shown(self) -> bool:
-        """Whether there is something to show: a number, a suppressed number or a statistical symbol."""
-        return self.value is not None or self.suppressed or bool(self.flag)
-
-    @property
-    def flag_meaning(self) -> str:
-        """German meaning of ``flag`` ("" without flag)."""
-        return describe_symbol(self.flag)
-
-
-Comparison = Literal["better", "similar", "worse", "higher", "lower", "not_compared"]
-
-COMPARISON_LABELS: dict[str, str] = {
-    "better": "besser",
-    "similar": "ähnlich",
-    "worse": "schlechter",
-    "higher": "höher",
-    "lower": "niedriger",
-    "not_compared": "nicht verglichen",
-}
-
-
-@dataclass(frozen=True)
-class Benchmarked:
-    """An area's value with its comparators (Kreis, Land) and the comparison results."""
-
-    value: IndicatorValue
-    kreis: IndicatorValue | None
-    land: IndicatorValue | None
-    vs_kreis: Comparison
-    vs_land: Comparison
-
-
-@dataclass(frozen=True)
-class AgeBand:
-    """Persons in one age band (``age_to`` exclusive, 999 = open) by sex; ``None`` = unknown."""
-
-    age_from: int
-    age_to: int
-    male: float | None
-    female: float | None
-    total: float | None
-    estimate: bool = False
-    suppressed: bool = False  # public view: a count below SMALL_NUMBER_THRESHOLD was hidden (set to None)
-
-
-@dataclass(frozen=True)
-class ProjectionPoint:
-    """Projected population of an area at a year end (31.12.) for a variant."""
-
-    year: int
-    value: float
-    variant: str
-
-
-@dataclass
-class Overview:
-    """Fingertips-style overview: rows = areas, columns = indicators, cells benchmarked."""
-
-    level: AreaLevel
-    indicators: list[IndicatorDefinition]
-    areas: list[Area]
-    cells: dict[tuple[str, str], Benchmarked]  # (area_key, indicator code) → cell
-    kreis: Area | None
-    land: Area | None
-    periods: dict[str, dt.date | None] = field(default_factory=dict)  # indicator code → period of its column
-    missing: list[tuple[IndicatorDefinition, str]] = field(default_factory=list)  # indicators without value, why
-
-
-@dataclass
-class Profile:
-    """Everything on an area's profile page."""
-
-    area: Area
-    key_numbers: list[tuple[IndicatorDefinition, Benchmarked]]  # (definition, cell) in catalogue order
-    series: dict[str, list[IndicatorValue]]  # indicator code → values over periods
-    age_bands: list[AgeBand]
-    age_period: dt.date | None
-    age_sources: tuple[str, ...]
-    projection: list[ProjectionPoint]
-    projection_method: str
-    missing: list[tuple[IndicatorDefinition, str]]  # (definition, German reason) for indicators without value
-
 
 # --- formulas ----------------------------------------------------------------------------------
 
@@ -279,7 +147,9 @@ class _Evaluator:
         flag = "()" if "()" in flags else ("-" if value == 0 and "-" in flags else "")
         if self.public and is_small((values[v] for v in form.counts), self.threshold):
             return IndicatorValue(value=None, flag=flag, suppressed=True, **common)
-        lower, upper = confidence_interval(definition, numerator, denominator)
+        # A sampling interval says nothing about the error of a small-area estimate or a projection.
+        modelled = common["estimate"] or common["projected"]
+        lower, upper = (None, None) if modelled else confidence_interval(definition, numerator, denominator)
         return IndicatorValue(
             value=value,
             numerator=numerator,
@@ -314,9 +184,14 @@ def compute(
 ) -> list[IndicatorValue]:
     """The indicator for each area (same order), at ``period``.
 
-    ``period=None``: the latest period at which any of the areas has
-    something to show; if none has, the latest period with any input (the
-    values then say what is missing), or ``None`` without any input at all.
+    ``period=None``: the default Stichtag, the one that covers the most
+    areas: the latest period at which at least half
+    of the areas have a value (:attr:`IndicatorValue.has_value`), else the
+    period with the most values (ties: the latest). So one small table of a
+    few Gemeinden for a later date does not replace the complete one. If no
+    area has a value at any period: the latest period at which one has a
+    statistical symbol, else the latest period with any input (the values
+    then say what is missing), or ``None`` without any input at all.
     ``public``: small counts are suppressed. ``store``: observations already
     loaded for (at least) these areas.
     """
@@ -324,13 +199,22 @@ def compute(
     value = _Evaluator(definition, store, public=public)
     if period is not None:
         return [value(area, period) for area in areas]
+    best: list[IndicatorValue] | None = None
+    best_count = 0
+    first_shown: list[IndicatorValue] | None = None
     first: list[IndicatorValue] | None = None
-    for candidate in _candidate_periods(_formula_of(definition), areas, store):
+    for candidate in _candidate_periods(_formula_of(definition), areas, store):  # newest first
         values = [value(area, candidate) for area in areas]
-        if any(v.shown for v in values):
+        count = sum(1 for v in values if v.has_value)
+        if count and 2 * count >= len(areas):
             return values
+        if count > best_count:  # strictly more: on a tie the later period (seen first) stays
+            best, best_count = values, count
+        if first_shown is None and any(v.shown for v in values):
+            first_shown = values
         first = first or values
-    return first if first is not None else [_no_data(definition, area, store.texts) for area in areas]
+    chosen = best or first_shown or first
+    return chosen if chosen is not None else [_no_data(definition, area, store.texts) for area in areas]
 
 
 def periods(
@@ -493,6 +377,8 @@ def _benchmark(
             land=land_value,
             vs_kreis=comparison(definition, value, kreis_value),
             vs_land=comparison(definition, value, land_value),
+            vs_kreis_modelled=by_point_value(value, kreis_value),
+            vs_land_modelled=by_point_value(value, land_value),
         )
         for value in values
     ]
@@ -551,20 +437,55 @@ def overview(district: District, level: AreaLevel, *, public: bool) -> Overview:
     return result
 
 
+def _comparable_period(
+    definition: IndicatorDefinition,
+    observed: Sequence[IndicatorValue],
+    comparators: Sequence[Area],
+    *,
+    public: bool,
+    store: ObservationStore,
+) -> dt.date | None:
+    """The latest of the area's observed periods at which at least one comparator has a value (``None``: none)."""
+    for value in reversed(observed):
+        if value.period is None or not value.has_value:
+            continue
+        for comparator in comparators:
+            (other,) = compute(definition, [comparator], value.period, public=public, store=store)
+            if other.value is not None:
+                return value.period
+    return None
+
+
 def profile(district: District, area: Area, *, public: bool) -> Profile:
-    """Key numbers with benchmarks, series, age structure and projection of one area of the district."""
+    """Key numbers with benchmarks, series, age structure and projection of one area of the district.
+
+    Each key number is shown at the latest period at which the area and at
+    least one of its comparators have a value (for the Kreis: the Land; for
+    a Gemeinde or Planungsraum: the Kreis or the Land), so that it can be
+    compared; without such a period at the area's own latest period. Key
+    numbers of one profile may therefore differ in their Stichtag.
+    """
     from sozialplan.indicators import areas as lookup  # areas.py imports this module
 
     kreis, land = lookup.kreis_area(district), lookup.land_area(district)
     store = ObservationStore.for_areas([area, kreis, land])
+    comparators = [c for c in ((land,) if area.level == "kreis" else (kreis, land)) if c is not None and c != area]
     key_numbers: list[tuple[IndicatorDefinition, Benchmarked]] = []
     series_by_code: dict[str, list[IndicatorValue]] = {}
     missing: list[tuple[IndicatorDefinition, str]] = []
     for definition in load_catalogue():
-        (cell,) = _benchmark(definition, [area], kreis, land, None, public=public, store=store)
+        values = series(definition, area, public=public, store=store)
+        observed = [v for v in values if not v.projected]
+        # Counts are not compared (a Kreis has more people than a Gemeinde): show the newest value.
+        day = (
+            None
+            if definition.is_count
+            else _comparable_period(definition, observed, comparators, public=public, store=store)
+        )
+        (cell,) = _benchmark(definition, [area], kreis, land, day, public=public, store=store)
         if cell.value.shown:
             key_numbers.append((definition, cell))
-            series_by_code[definition.code] = series(definition, area, public=public, store=store)
+            series_by_code[definition.code] = values
         else:
             missing.append((definition, cell.value.missing))
     bands, age_period, age_sources = age_structure(area, store=store, public=public)

@@ -2,8 +2,16 @@
 
 Used by the pages (atlas, overview, profile) and their charts, so that a value
 reads the same everywhere: ``1.234,5`` (German separators, U+2212 minus),
-``< 3`` for a suppressed small number, the statistical symbol for a value the
-office did not publish, and ``(12,3)`` for an uncertain value (flag ``()``).
+``< 3`` for a suppressed small count and ``unterdrückt`` for a share or rate
+hidden because its count is small (``< 3`` next to a percent unit would read
+as "under 3 %"), each explained by :func:`suppressed_note`; the statistical
+symbol for a value the office did not publish, and ``(12,3)`` for an
+uncertain value (flag ``()``).
+
+Comparisons that involve an estimate or a projection are by point value only
+(:mod:`sozialplan.indicators.benchmarking`); :func:`comparison_key` gives
+them their own key (``estimate_higher`` …) with marker, colour and legend
+entry, and :func:`comparison_text` adds :func:`modelled_note`.
 """
 
 from __future__ import annotations
@@ -22,16 +30,28 @@ def threshold() -> int:
     return int(settings.SMALL_NUMBER_THRESHOLD)
 
 
+def suppressed_note() -> str:
+    """What a suppressed value means (footnote and ``<abbr title>`` of "unterdrückt" and "< 3")."""
+    return _("Anzahl unter %(threshold)d, zum Schutz kleiner Fallzahlen nicht gezeigt") % {"threshold": threshold()}
+
+
+def modelled_note() -> str:
+    """The remark on every comparison that involves an estimate or a projection."""
+    return _("Schätzung: Vergleich ohne Signifikanzaussage")
+
+
 def value_text(value: IndicatorValue | None, definition: IndicatorDefinition) -> str:
     """The value as shown in a table cell.
 
-    Suppressed → ``"< 3"``; no value but a statistical symbol → the symbol;
-    no value at all → ``"–"``; uncertain (``()``) → the number in parentheses.
+    Suppressed → ``"< 3"`` for a count, ``"unterdrückt"`` for a share, rate
+    or density (see :func:`suppressed_note`); no value but a statistical
+    symbol → the symbol; no value at all → ``"–"``; uncertain (``()``) → the
+    number in parentheses.
     """
     if value is None:
         return "–"
     if value.suppressed:
-        return f"< {threshold()}"
+        return f"< {threshold()}" if definition.is_count else _("unterdrückt")
     if value.value is None:
         return value.flag if value.flag in SYMBOLS else "–"
     text = format_number(value.value, definition.decimals)
@@ -55,10 +75,7 @@ def notes(value: IndicatorValue | None) -> list[str]:
         return [_("keine Angabe")]
     result: list[str] = []
     if value.suppressed:
-        result.append(
-            _("Kleine Zahl (unter %(threshold)s), zum Schutz der Personen nicht veröffentlicht")
-            % {"threshold": threshold()}
-        )
+        result.append(suppressed_note())
     if value.flag in SYMBOLS:
         result.append(f"„{value.flag}“: {SYMBOLS[value.flag]}")
     if value.estimate:
@@ -72,14 +89,35 @@ def notes(value: IndicatorValue | None) -> list[str]:
     return result
 
 
-def comparison_text(comparison: str, comparator: str) -> str:
-    """E.g. ``"höher als Kreis"``; ``"nicht verglichen"`` without a comparison."""
+def comparison_text(comparison: str, comparator: str, *, modelled: bool = False) -> str:
+    """E.g. ``"höher als Kreis"``; ``"nicht verglichen"`` without a comparison.
+
+    ``modelled``: the comparison is by point value (an estimate or projection
+    is involved), the text ends with ``"(Schätzung: Vergleich ohne Signifikanzaussage)"``.
+    """
     label = COMPARISON_LABELS.get(comparison, COMPARISON_LABELS["not_compared"])
     if comparison in ("not_compared", ""):
         return label
     if comparison == "similar":
-        return _("%(label)s wie %(comparator)s") % {"label": label, "comparator": comparator}
-    return _("%(label)s als %(comparator)s") % {"label": label, "comparator": comparator}
+        text = _("%(label)s wie %(comparator)s") % {"label": label, "comparator": comparator}
+    else:
+        text = _("%(label)s als %(comparator)s") % {"label": label, "comparator": comparator}
+    return f"{text} ({modelled_note()})" if modelled else text
+
+
+def comparison_label(comparison: str, *, modelled: bool = False) -> str:
+    """The comparison in one word (``"höher"``), with the note of :func:`modelled_note` if ``modelled``."""
+    label = COMPARISON_LABELS.get(comparison, COMPARISON_LABELS["not_compared"])
+    return f"{label} ({modelled_note()})" if modelled and comparison != "not_compared" else label
+
+
+#: Prefix of the display keys of comparisons by point value (an estimate or projection is involved).
+MODELLED_PREFIX = "estimate_"
+
+
+def comparison_key(comparison: str, *, modelled: bool = False) -> str:
+    """The key of marker, colour, CSS class and legend entry: ``"estimate_higher"`` etc. for a modelled comparison."""
+    return f"{MODELLED_PREFIX}{comparison}" if modelled and comparison != "not_compared" else comparison
 
 
 #: Short marker shown next to every coloured benchmark cell, so colour is never the only carrier.
@@ -90,4 +128,8 @@ COMPARISON_MARKERS: dict[str, str] = {
     "higher": "▲",
     "lower": "▼",
     "not_compared": "",
+    # By point value (estimate or projection involved): hollow shapes, no claim of significance.
+    "estimate_higher": "△",
+    "estimate_lower": "▽",
+    "estimate_similar": "≈",
 }

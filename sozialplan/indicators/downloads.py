@@ -21,7 +21,6 @@ from sozialplan.analysis.ages import age_label
 from sozialplan.indicators.areas import areas_for, kreis_area, land_area
 from sozialplan.indicators.catalogue import IndicatorDefinition, load_catalogue
 from sozialplan.indicators.compute import (
-    COMPARISON_LABELS,
     LEVEL_LABELS,
     Area,
     AreaLevel,
@@ -31,6 +30,7 @@ from sozialplan.indicators.compute import (
     overview,
     profile,
 )
+from sozialplan.indicators.display import comparison_label
 from sozialplan.indicators.models import Dataset
 from sozialplan.indicators.spreadsheet import Book, Cell, Number, Sheet
 from sozialplan.regions.models import District
@@ -62,7 +62,7 @@ def _value_cells(definition: IndicatorDefinition, value: IndicatorValue) -> list
     be rounded again; the denominator of a density is an area in km² (two places).
     """
     count_digits = 1 if value.estimate else 0
-    value_digits = count_digits if definition.is_count else definition.decimals + 2
+    value_digits = _digits(definition, value)
     denominator_digits = 2 if definition.kind == "density" else count_digits
     return [
         value.period,
@@ -81,13 +81,20 @@ def _value_cells(definition: IndicatorDefinition, value: IndicatorValue) -> list
     ]
 
 
+def _digits(definition: IndicatorDefinition, value: IndicatorValue | None) -> int:
+    """Decimals of a value: counts whole (one place if estimated), others two more than the catalogue shows."""
+    if definition.is_count:
+        return 1 if value is not None and value.estimate else 0
+    return definition.decimals + 2
+
+
 def _benchmark_cells(definition: IndicatorDefinition, cell: Benchmarked) -> list[Cell]:
-    digits = definition.decimals + 2
+    """Kreis and Land values and the comparisons (by point value, with the note, where an estimate is involved)."""
     return [
-        Number(cell.kreis.value if cell.kreis else None, digits),
-        COMPARISON_LABELS[cell.vs_kreis],
-        Number(cell.land.value if cell.land else None, digits),
-        COMPARISON_LABELS[cell.vs_land],
+        Number(cell.kreis.value if cell.kreis else None, _digits(definition, cell.kreis)),
+        comparison_label(cell.vs_kreis, modelled=cell.vs_kreis_modelled),
+        Number(cell.land.value if cell.land else None, _digits(definition, cell.land)),
+        comparison_label(cell.vs_land, modelled=cell.vs_land_modelled),
     ]
 
 
@@ -129,6 +136,16 @@ def _sources_lines(
     for definition in definitions:
         lines.append((definition.name, f"{definition.definition} ({definition.polarity_label})"))
     lines.append((_("Vergleich"), _("95-%-Konfidenzintervall des Gebiets gegen den Wert von Kreis bzw. Land.")))
+    lines.append(
+        (
+            _("Schätzungen"),
+            _(
+                "Geschätzte und vorausberechnete Werte haben kein Konfidenzintervall; wo einer beteiligt ist, "
+                "vergleicht die Tabelle nur die Werte (höher, niedriger, ähnlich = gleich gerundet), "
+                "ohne Signifikanzaussage."
+            ),
+        )
+    )
     for symbol, meaning in SYMBOLS.items():
         lines.append((_("Zeichen „%(symbol)s“") % {"symbol": symbol}, meaning))
     return lines
@@ -228,7 +245,9 @@ def profile_book(district: District, area: Area, *, public: bool) -> Book:
         empty = IndicatorValue(indicator=definition.code, area_key=area.key, period=None, value=None, missing=reason)
         sheet.rows.append([definition.name, definition.code, *_value_cells(definition, empty), "", "", "", "", ""])
     definitions = {d.code: d for d in load_catalogue()}
-    series = Sheet(title=_("Zeitreihen"), columns=["Kennzahl", "Stichtag", "Wert", "Einheit", "Vorausberechnung"])
+    series = Sheet(
+        title=_("Zeitreihen"), columns=["Kennzahl", "Stichtag", "Wert", "Einheit", "Schätzung", "Vorausberechnung"]
+    )
     for code, values in result.series.items():
         definition = definitions[code]
         for value in values:
@@ -236,8 +255,9 @@ def profile_book(district: District, area: Area, *, public: bool) -> Book:
                 [
                     definition.name,
                     value.period,
-                    Number(value.value, definition.decimals + 2),
+                    Number(value.value, _digits(definition, value)),
                     definition.unit,
+                    value.estimate,
                     value.projected,
                 ]
             )

@@ -21,6 +21,12 @@ never map on our own.
 A confirmed mapping adds the old key's numbers to the new region. Only counts
 add up (persons, cases: unit "Anzahl"/"Personen"); a mapping of a key with
 ratios or averages is refused with a reason.
+
+With a ``district`` (the upload form, see :mod:`~sozialplan.indicators.import_scope`)
+only keys inside the district's Kreis are matched or listed; every other key
+(other Kreise, the Land, Deutschland, areas not loaded) goes to
+``MatchResult.foreign`` and its values are not imported. A mapping must then
+take an old key of the Kreis to a region of the Kreis.
 """
 
 from __future__ import annotations
@@ -31,11 +37,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from sozialplan.indicators.import_scope import foreign_message, in_district, key_in_district, region_in_district
 from sozialplan.indicators.models import RegionKeyMapping
-from sozialplan.regions.models import Region, RegionKind
+from sozialplan.regions.models import District, Region, RegionKind
 from sozialplan.sources.statistics import SYMBOLS_WITHOUT_VALUE, Measure, StatTable, StatValue
 
 #: Key printed for Deutschland as a whole.
@@ -104,7 +112,10 @@ class MatchResult:
     keys inside the loaded regions (and invalid keys) one by one; ``outside``
     maps keys of areas outside the loaded regions to their name in the file
     (reported as one group); ``germany_values`` counts the values for
-    Deutschland (not stored, not an error).
+    Deutschland (not stored, not an error). With a district, ``foreign``
+    maps the keys outside it (Deutschland included) to their name and
+    ``foreign_values`` counts their values; ``outside`` and
+    ``germany_values`` stay empty then.
     """
 
     matched: dict[str, Region] = field(default_factory=dict)
@@ -112,6 +123,8 @@ class MatchResult:
     outside: dict[str, str] = field(default_factory=dict)
     outside_values: int = 0
     germany_values: int = 0
+    foreign: dict[str, str] = field(default_factory=dict)
+    foreign_values: int = 0
 
     @property
     def outside_message(self) -> str:
@@ -124,6 +137,11 @@ class MatchResult:
             "%(count)s Gebiete außerhalb der geladenen Gebiete (nicht gespeichert)",
             count,
         ) % {"count": f"{count:,}".replace(",", ".")}
+
+    @property
+    def foreign_message(self) -> str:
+        """E.g. "1.234 Werte anderer Gebiete (andere Kreise, Land, Bund) werden nicht übernommen: …"; '' for none."""
+        return foreign_message(self.foreign_values)
 
     def unmatched_key(self, key: str) -> Unmatched | None:
         return next((u for u in self.unmatched if u.key == key), None)
@@ -204,12 +222,20 @@ def _day(day: dt.date) -> str:
     return f"{day:%d.%m.%Y}"
 
 
-def match_regions(table: StatTable) -> MatchResult:
-    """Map each distinct region key of ``table`` to a stored region (see the module docstring)."""
+def match_regions(table: StatTable, *, district: District | None = None) -> MatchResult:
+    """Map each distinct region key of ``table`` to a stored region (see the module docstring).
+
+    With ``district`` only keys inside its Kreis are matched or listed; the
+    others are counted in ``foreign``.
+    """
     directory = _Directory()
-    stored = _stored_mappings()
+    stored = _stored_mappings(district)
     result = MatchResult()
     for key, info in sorted(collect_keys(table.values).items()):
+        if district is not None and (key == GERMANY or (_is_key(key) and not key_in_district(key, district))):
+            result.foreign[key] = info.name
+            result.foreign_values += info.count
+            continue
         if key == GERMANY:
             result.germany_values += info.count
             continue
@@ -218,6 +244,10 @@ def match_regions(table: StatTable) -> MatchResult:
             result.unmatched.append(Unmatched(key=key, name=info.name, reason=reason, value_count=info.count))
             continue
         region = directory.find(key)
+        if district is not None and region is not None and not region_in_district(region, district):
+            result.foreign[key] = info.name  # defensive: a key of the Kreis names a region of the Kreis
+            result.foreign_values += info.count
+            continue
         if region is not None and (region.valid_to is None or region.valid_to > info.first_period):
             result.matched[key] = region
             continue
@@ -272,17 +302,25 @@ def _unmatched(
     )
 
 
-def _stored_mappings() -> dict[str, Region]:
-    rows = RegionKeyMapping.objects.select_related("new_region").only(
-        "old_key", "new_region__id", "new_region__key", "new_region__name", "new_region__kind"
+def _mapping_rows(district: District | None) -> QuerySet[RegionKeyMapping]:
+    """The confirmed mappings; with a district only those to one of its regions."""
+    rows = RegionKeyMapping.objects.all()
+    return rows.filter(in_district(district, prefix="new_region__")) if district is not None else rows
+
+
+def _stored_mappings(district: District | None) -> dict[str, Region]:
+    rows = (
+        _mapping_rows(district)
+        .select_related("new_region")
+        .only("old_key", "new_region__id", "new_region__key", "new_region__name", "new_region__kind")
     )
     return {m.old_key: m.new_region for m in rows}
 
 
-def stored_mappings(keys: Iterable[str]) -> dict[str, int]:
-    """The confirmed mappings (old key → region pk) stored for ``keys``."""
+def stored_mappings(keys: Iterable[str], *, district: District | None = None) -> dict[str, int]:
+    """The confirmed mappings (old key → region pk) stored for ``keys``; with a district only to its regions."""
     wanted = list(keys)
-    rows = RegionKeyMapping.objects.filter(old_key__in=wanted).values_list("old_key", "new_region_id")
+    rows = _mapping_rows(district).filter(old_key__in=wanted).values_list("old_key", "new_region_id")
     return {old: new for old, new in rows}
 
 
@@ -358,8 +396,14 @@ class CheckedMappings:
     errors: dict[str, str] = field(default_factory=dict)
 
 
-def check_mappings(table: StatTable, match: MatchResult, mappings: Mapping[str, int]) -> CheckedMappings:
-    """Validate planner mappings (old key → region pk) against the table and the stored regions."""
+def check_mappings(
+    table: StatTable, match: MatchResult, mappings: Mapping[str, int], *, district: District | None = None
+) -> CheckedMappings:
+    """Validate planner mappings (old key → region pk) against the table and the stored regions.
+
+    With ``district`` (the upload form) the old key must lie in its Kreis
+    and the successor must be one of its regions.
+    """
     checked = CheckedMappings()
     if not mappings:
         return checked
@@ -367,12 +411,26 @@ def check_mappings(table: StatTable, match: MatchResult, mappings: Mapping[str, 
     light = Region.objects.only("id", "kind", "key", "name", "valid_to")
     targets = light.in_bulk([pk for pk in mappings.values() if isinstance(pk, int)])
     for key, pk in mappings.items():
-        error = _mapping_error(key, infos.get(key), match, targets.get(pk) if isinstance(pk, int) else None)
+        target = targets.get(pk) if isinstance(pk, int) else None
+        info = infos.get(key)
+        error = _scope_error(key, info, target, district) or _mapping_error(key, info, match, target)
         if error:
             checked.errors[key] = error
         else:
             checked.accepted[key] = targets[pk]
     return checked
+
+
+def _scope_error(key: str, info: _KeyInfo | None, target: Region | None, district: District | None) -> str:
+    """German reason why the upload form of ``district`` may not apply this mapping; '' if it may."""
+    if district is None or info is None or target is None:
+        return ""
+    if not key_in_district(key, district) or not region_in_district(target, district):
+        return _(
+            "„%(name)s“ (%(key)s) kann über das Hochladeformular nur einer Gemeinde von %(district)s zugeordnet "
+            "werden, und nur wenn der alte Schlüssel dort lag."
+        ) % {"name": info.name, "key": key[:20], "district": district.name}
+    return ""
 
 
 def _mapping_error(key: str, info: _KeyInfo | None, match: MatchResult, target: Region | None) -> str:

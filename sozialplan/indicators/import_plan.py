@@ -4,6 +4,11 @@ Matching (:mod:`~sozialplan.indicators.import_matching`) gives each key its
 region; confirmed mappings add the numbers of old keys to their successor
 (:func:`combine`); the result is compared with the dataset's stored rows.
 Nothing here writes; :mod:`~sozialplan.indicators.importing` writes the plan.
+
+With a ``district`` (the upload form) the plan holds only the rows of the
+district's regions and compares them with the stored rows of those regions
+only, so an upload can neither change nor delete another district's, the
+Land's or Deutschland's numbers (:mod:`~sozialplan.indicators.import_scope`).
 """
 
 from __future__ import annotations
@@ -25,8 +30,9 @@ from sozialplan.indicators.import_matching import (
     stored_mappings,
 )
 from sozialplan.indicators.import_preview import ChangeCounts
+from sozialplan.indicators.import_scope import in_district
 from sozialplan.indicators.models import Dataset, DatasetFormat, Observation
-from sozialplan.regions.models import Region
+from sozialplan.regions.models import District, Region
 from sozialplan.sources.errors import SourceError
 from sozialplan.sources.statistics import AGE_OPEN, SYMBOLS, Sex, StatTable, StatValue
 
@@ -46,7 +52,7 @@ def number(n: int) -> str:
 
 
 def check_value_count(table: StatTable) -> None:
-    """``SourceError`` if the table has more than :data:`MAX_VALUES` values."""
+    """``SourceError`` if the table has more than :data:`MAX_VALUES` values (read at call time: tests lower it)."""
     if len(table.values) > MAX_VALUES:
         raise SourceError(
             _("Die Tabelle hat %(count)s Werte; erlaubt sind höchstens %(limit)s.")
@@ -103,7 +109,12 @@ def _check_table(table: StatTable) -> None:
 
 @dataclass
 class Plan:
-    """The rows a table means (after matching and mappings) compared with the stored rows."""
+    """The rows a table means (after matching and mappings) compared with the stored rows.
+
+    ``stored`` holds the dataset's rows that the plan may change (all, or
+    with a district those of its regions); ``stored_total`` counts all rows
+    of the dataset, for ``Dataset.observation_count``.
+    """
 
     table: StatTable
     match: MatchResult
@@ -112,19 +123,27 @@ class Plan:
     existing: Dataset | None
     stored: dict[ObsKey, tuple[int, float | None, str]]
     stored_values: int
+    stored_total: int = 0
+    district: District | None = None
 
     @classmethod
-    def make(cls, table: StatTable, mappings: Mapping[str, int] | None) -> Plan:
+    def make(cls, table: StatTable, mappings: Mapping[str, int] | None, *, district: District | None = None) -> Plan:
+        """Plan ``table`` with ``mappings`` (``None``: the confirmed ones); ``district`` restricts it (see above)."""
         _check_table(table)
-        match = match_regions(table)
+        match = match_regions(table, district=district)
         if mappings is None:
-            mappings = stored_mappings(u.key for u in match.unmatched if u.mappable)
-        checked = check_mappings(table, match, mappings)
+            mappings = stored_mappings((u.key for u in match.unmatched if u.mappable), district=district)
+        checked = check_mappings(table, match, mappings, district=district)
         target, stored_values = _target_rows(table, match, checked.accepted)
         existing = Dataset.objects.filter(code=table.code).first()
         stored: dict[ObsKey, tuple[int, float | None, str]] = {}
+        stored_total = 0
         if existing is not None:
-            rows = Observation.objects.filter(dataset=existing).values_list(
+            changeable = Observation.objects.filter(dataset=existing)
+            if district is not None:
+                stored_total = changeable.count()
+                changeable = changeable.filter(in_district(district))
+            rows = changeable.values_list(
                 "id",
                 "region_id",
                 "measure",
@@ -139,7 +158,9 @@ class Plan:
             )
             for pk, region, measure, period, sex, a, b, breakdown, variant, value, flag in rows.iterator(5_000):
                 stored[(region, measure, period, sex, a, b, breakdown, variant)] = (pk, value, flag)
-        return cls(table, match, checked, target, existing, stored, stored_values)
+            if district is None:
+                stored_total = len(stored)
+        return cls(table, match, checked, target, existing, stored, stored_values, stored_total, district)
 
     def covered(self) -> set[tuple[int, dt.date]]:
         """(region, period) pairs the file covers: only there may stored rows be deleted."""

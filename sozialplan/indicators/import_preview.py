@@ -71,7 +71,13 @@ class ChangeCounts:
 
 @dataclass
 class ImportPreview:
-    """Everything the preview page and the command show before an import (nothing is written)."""
+    """Everything the preview page and the command show before an import (nothing is written).
+
+    ``district_name`` is set for the upload form: then ``levels``, ``sample``,
+    ``unmatched``, ``stored_values`` and ``changes`` cover the district's
+    regions only, and ``foreign_values`` counts the values of other areas
+    (``foreign_message`` says why they are not imported).
+    """
 
     code: str
     title: str
@@ -97,6 +103,9 @@ class ImportPreview:
     mapped: dict[str, Region] = field(default_factory=dict)
     mapping_errors: dict[str, str] = field(default_factory=dict)
     stored_values: int = 0
+    foreign_values: int = 0
+    foreign_message: str = ""
+    district_name: str = ""
     is_grid: bool = False
 
     @property
@@ -213,6 +222,7 @@ def build_preview(
     mapped: dict[str, Region],
     mapping_errors: dict[str, str],
     stored_values: int,
+    district_name: str = "",
 ) -> ImportPreview:
     """The preview of ``table`` given its matching and what it would change."""
     return ImportPreview(
@@ -240,4 +250,7 @@ def build_preview(
         mapped=mapped,
         mapping_errors=mapping_errors,
         stored_values=stored_values,
+        foreign_values=match.foreign_values,
+        foreign_message=match.foreign_message,
+        district_name=district_name,
     )

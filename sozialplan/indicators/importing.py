@@ -21,8 +21,15 @@ Rules:
   ``Observation.flag`` (``value`` is ``None`` where the symbol has no number).
   When counts of merged Gemeinden are added, a part without number makes the
   sum unknown (its symbol is kept), ``()`` stays ``()``, and ``-`` + ``-`` is ``-``.
-* **Limits.** Files above ``settings.MAX_UPLOAD_BYTES`` and tables above
-  :data:`MAX_VALUES` values are refused with a German message.
+* **Limits.** Files above ``settings.MAX_UPLOAD_BYTES`` (also what a ZIP or
+  XLSX unpacks to) and tables above :data:`MAX_VALUES` values are refused
+  with a German message; the flat-file reader stops before building the
+  values of a table that is too big.
+* **District scope.** With ``district`` (the upload form) an import writes,
+  and a deletion removes, only values of the district's regions; other
+  Kreise, the Land and Deutschland stay as they are
+  (:mod:`~sozialplan.indicators.import_scope`). The command passes no
+  district and is not restricted.
 """
 
 from __future__ import annotations
@@ -40,8 +47,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from sozialplan.audit.services import record
+from sozialplan.indicators import import_plan
 from sozialplan.indicators.import_plan import MAX_VALUES, Cell, ObsKey, Plan, check_value_count, number
 from sozialplan.indicators.import_preview import ImportPreview, build_preview
+from sozialplan.indicators.import_scope import local_grid_cells, local_observations
 from sozialplan.indicators.models import Dataset, DatasetFormat, DatasetKind, Observation, RegionKeyMapping
 from sozialplan.regions.models import District
 from sozialplan.sources.errors import SourceError
@@ -53,6 +62,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MAX_VALUES",
+    "DeleteResult",
     "ImportPreview",
     "ImportResult",
     "MappingRefusedError",
@@ -85,14 +95,20 @@ def check_size(size: int, *, file: str = "") -> None:
 
 
 def read_table(name: str, data: bytes) -> StatTable | GridTable:
-    """Detect the format of ``data`` and read it (``SourceError`` in German for anything unreadable)."""
+    """Detect the format of ``data`` and read it (``SourceError`` in German for anything unreadable).
+
+    The upload limit also bounds what a ZIP or XLSX unpacks to, and a flat
+    file above :data:`MAX_VALUES` values is refused before its values are built.
+    """
     check_size(len(data), file=name)
     if not data.strip():
         raise SourceError(_("Die Datei ist leer."), file=name)
-    # Written in parallel by the readers' work package; imported lazily so this module loads without it.
-    from sozialplan.sources.detect import read_statistics_file  # type: ignore[import-not-found,unused-ignore]
+    # Imported on first use: the readers pull in openpyxl, which most requests never need.
+    from sozialplan.sources.detect import read_statistics_file
 
-    table: StatTable | GridTable = read_statistics_file(name, data)
+    table: StatTable | GridTable = read_statistics_file(
+        name, data, max_unzipped_bytes=settings.MAX_UPLOAD_BYTES, max_values=import_plan.MAX_VALUES
+    )
     if isinstance(table, StatTable):
         check_value_count(table)
     return table
@@ -107,15 +123,17 @@ def preview(
     """What importing ``table`` would do; writes nothing.
 
     ``mappings`` (old key → region pk) are the successors a planner chose;
-    ``None`` uses the mappings confirmed earlier. ``district`` is used for a
-    grid only (how many cells lie inside it). Raises ``SourceError`` for a
-    table that cannot be imported at all (bad code, bad values).
+    ``None`` uses the mappings confirmed earlier. ``district`` (the upload
+    form) restricts the preview to the district's regions and counts the
+    values of other areas; for a grid it counts the cells inside the Kreis.
+    Raises ``SourceError`` for a table that cannot be imported at all (bad
+    code, bad values).
     """
     if not isinstance(table, StatTable):
         from sozialplan.indicators.import_grid import grid_preview
 
         return grid_preview(table, district=district)
-    plan = Plan.make(table, mappings)
+    plan = Plan.make(table, mappings, district=district)
     return build_preview(
         table,
         plan.match,
@@ -124,6 +142,7 @@ def preview(
         mapped=plan.mappings.accepted,
         mapping_errors=plan.mappings.errors,
         stored_values=plan.stored_values,
+        district_name=district.name if district is not None else "",
     )
 
 
@@ -143,6 +162,7 @@ class ImportResult:
     skipped_values: int = 0
     unmatched_count: int = 0
     outside_count: int = 0
+    foreign_values: int = 0
     grid_cells: int | None = None
 
     @property
@@ -181,6 +201,12 @@ class ImportResult:
             text += " " + ngettext(
                 "%(count)d Gebiet nicht zugeordnet.", "%(count)d Gebiete nicht zugeordnet.", self.unmatched_count
             ) % {"count": self.unmatched_count}
+        if self.foreign_values:
+            text += " " + ngettext(
+                "%(count)s Wert anderer Gebiete nicht übernommen.",
+                "%(count)s Werte anderer Gebiete nicht übernommen.",
+                self.foreign_values,
+            ) % {"count": number(self.foreign_values)}
         return text
 
     def __str__(self) -> str:
@@ -210,18 +236,25 @@ def import_table(
     ``confirmed_mappings`` (old key → region pk) are stored as
     ``RegionKeyMapping`` (confirmed by ``user``); ``None`` applies the mappings
     confirmed earlier. ``progress(done, total)`` is called after each batch of
-    written rows. ``district`` only files the audit entry under that district.
-    Raises ``SourceError`` (``MappingRefusedError`` for refused mappings); nothing
-    is written then.
+    written rows. ``district`` (the upload form) restricts the import to the
+    district's regions (see the module docstring) and files the audit entry
+    under it. Raises ``SourceError`` (``MappingRefusedError`` for refused
+    mappings; also when the table has no value for the district); nothing is
+    written then.
     """
     if not isinstance(table, StatTable):
         from sozialplan.indicators.import_grid import import_grid_table
 
         return import_grid_table(table, user=user, file_name=file_name, sha256=sha256, district=district)
     with transaction.atomic():
-        plan = Plan.make(table, confirmed_mappings)
+        plan = Plan.make(table, confirmed_mappings, district=district)
         if plan.mappings.errors:
             raise MappingRefusedError(plan.mappings.errors)
+        if district is not None and not plan.target:
+            raise SourceError(
+                _("Die Tabelle enthält keine Werte für Gebiete von %(district)s; es wurde nichts importiert.")
+                % {"district": district.name}
+            )
         return _Writer(plan, user=user, file_name=file_name, sha256=sha256, district=district).run(progress)
 
 
@@ -326,6 +359,7 @@ class _Writer:
                 1 for u in plan.match.unmatched if not u.only_symbols and u.key not in plan.mappings.accepted
             ),
             outside_count=len(plan.match.outside),
+            foreign_values=plan.match.foreign_values,
         )
         self._store_mappings()
         self._finish(result, meta_changes)
@@ -348,7 +382,7 @@ class _Writer:
 
     def _finish(self, result: ImportResult, meta_changes: dict[str, list[object]]) -> None:
         dataset = result.dataset
-        count = len(self.plan.stored) + result.created - result.deleted
+        count = self.plan.stored_total + result.created - result.deleted
         counters = {"observation_count": count, "unmatched_count": result.unmatched_count}
         for name, value in counters.items():
             if getattr(dataset, name) != value:
@@ -393,14 +427,45 @@ def _observation(dataset: Dataset, key: ObsKey, cell: Cell) -> Observation:
     )
 
 
-def delete_dataset(dataset: Dataset, *, user: Actor, district: District | None = None) -> None:
-    """Delete ``dataset`` and its values (an estimate it had replaced shows again); audited."""
+@dataclass(frozen=True)
+class DeleteResult:
+    """What a deletion removed (values or grid cells) and what stays of the dataset."""
+
+    removed: int
+    kept: int
+
+    @property
+    def dataset_deleted(self) -> bool:
+        return self.kept == 0
+
+
+def delete_dataset(dataset: Dataset, *, user: Actor, district: District | None = None) -> DeleteResult:
+    """Delete the values of ``dataset``; audited, atomic.
+
+    Without ``district`` the dataset goes with all its values. With
+    ``district`` (the upload form) only the values and grid cells of the
+    district's regions go; the dataset itself goes only when nothing is
+    left, otherwise its ``observation_count`` is updated. An estimate the
+    deleted values had replaced shows again.
+    """
     with transaction.atomic():
-        record(
-            actor=user,
-            district=district,
-            action="deleted",
-            obj=dataset,
-            note=_("%(count)s Werte gelöscht.") % {"count": number(dataset.observation_count)},
-        )
-        dataset.delete()
+        if district is None:
+            removed = Observation.objects.filter(dataset=dataset).count() + dataset.grid_cells.count()
+            kept = 0
+        else:
+            observations, cells = local_observations(dataset, district), local_grid_cells(dataset, district)
+            removed = observations.count() + cells.count()
+            observations.delete()
+            cells.delete()
+            kept = Observation.objects.filter(dataset=dataset).count() + dataset.grid_cells.count()
+        result = DeleteResult(removed=removed, kept=kept)
+        note = _("%(count)s Werte gelöscht.") % {"count": number(removed)}
+        if kept:
+            note += " " + _("%(kept)s Werte anderer Gebiete bleiben.") % {"kept": number(kept)}
+        record(actor=user, district=district, action="deleted", obj=dataset, note=note)
+        if result.dataset_deleted:
+            dataset.delete()
+        else:  # a grid dataset counts its cells, any other its values: ``kept`` either way
+            Dataset.objects.filter(pk=dataset.pk).update(observation_count=kept)
+            dataset.observation_count = kept
+    return result

@@ -28,7 +28,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
@@ -38,11 +38,9 @@ from sozialplan.analysis.aggregate import sum_counts
 from sozialplan.analysis.formula import Variable
 from sozialplan.indicators.formulas import AREA_VARIABLE
 from sozialplan.indicators.models import KIND_PRECEDENCE, Dataset, DatasetKind, Observation
+from sozialplan.indicators.values import Area
 from sozialplan.regions.models import Region
 from sozialplan.sources.statistics import AGE_OPEN, SYMBOLS_WITHOUT_VALUE
-
-if TYPE_CHECKING:  # compute.py imports this module
-    from sozialplan.indicators.compute import Area
 
 #: Region ids per ``IN`` list (below SQLite's variable limit on old versions).
 BATCH_SIZE = 500

@@ -28,12 +28,13 @@ def looks_like_classic(head: str) -> bool:
     return first.startswith(("genesis-tabelle:", "genesis-table:", "genesis table:"))
 
 
-def read_genesis_classic(data: bytes, *, file: str = "") -> StatTable:
+def read_genesis_classic(data: bytes, *, file: str = "", max_values: int | None = None) -> StatTable:
     """Read a classic GENESIS CSV into a :class:`StatTable` (format ``genesis-classic``).
 
     The file is decoded as UTF-8 if it is valid UTF-8 (e.g. re-saved by a
     user), otherwise as ISO-8859-1 (the original download); UTF-16 is refused.
-    ``file`` is the file name for messages. Raises ``SourceError`` (German,
+    ``file`` is the file name for messages; ``max_values`` refuses a table with
+    more values (rows × value columns) before they are built. Raises ``SourceError`` (German,
     with line) for anything that does not fit the layout.
     """
     label = file or "CSV"
@@ -47,4 +48,4 @@ def read_genesis_classic(data: bytes, *, file: str = "") -> StatTable:
             rows.append((reader.line_num, cells))
     except csv.Error as exc:
         raise SourceError(f"Die CSV-Struktur ist fehlerhaft ({exc}).", file=label, line=reader.line_num) from exc
-    return table_from_rows(rows, file=label, table_format=FORMAT)
+    return table_from_rows(rows, file=label, table_format=FORMAT, max_values=max_values)

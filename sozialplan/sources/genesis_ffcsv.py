@@ -15,6 +15,12 @@ Mapping onto :class:`StatValue`: see :mod:`sozialplan.sources.genesis_common`.
 ``value_q`` holding a statistical symbol sets the flag (``.``, ``x``, ``...``,
 ``/`` also drop the value), quality letters (``e`` = endgültig …) are
 counted in a note, not stored per value.
+
+The file names neither source nor licence; the reader sets those of
+GENESIS-Online (:data:`GENESIS_SOURCE`, for Zensus tables
+:data:`ZENSUS_SOURCE`) under :data:`LICENCE`, the licence of all GENESIS and
+Zensus downloads. ``max_values`` refuses a table with more data rows (one
+value each) before any value is built.
 """
 
 from __future__ import annotations
@@ -38,6 +44,7 @@ from sozialplan.sources.genesis_common import (
     quality_note,
     sex_of,
 )
+from sozialplan.sources.limits import too_many_values
 from sozialplan.sources.numbers import SYMBOL_ALIASES, parse_cell
 from sozialplan.sources.statistics import AGE_OPEN, SYMBOLS_WITHOUT_VALUE, StatTable, StatValue
 from sozialplan.sources.textfile import decode_utf8
@@ -48,6 +55,12 @@ REQUIRED_COLUMNS = ("statistics_code", "time", "value")
 _DOWNLOAD_NAME = re.compile(r"([0-9A-Za-z]+(?:-[0-9A-Za-z]+)*)_\d+_(de|en)_flat\.csv", re.IGNORECASE)
 _ENGLISH_TOTALS = frozenset({"total"})
 _GERMAN_TOTALS = frozenset({"insgesamt"})
+#: Source of tables from GENESIS-Online and regionalstatistik.de, as their citation asks.
+GENESIS_SOURCE = "Statistische Ämter des Bundes und der Länder, GENESIS-Online"
+#: Source of Zensus 2022 tables (codes ``1000A…``, or "Zensus" in the label).
+ZENSUS_SOURCE = "Statistische Ämter des Bundes und der Länder, Zensus 2022"
+#: Licence of every GENESIS and Zensus download.
+LICENCE = "Datenlizenz Deutschland – Namensnennung – Version 2.0 (dl-de/by-2-0)"
 
 
 @dataclass(frozen=True)
@@ -65,7 +78,9 @@ def looks_like_ffcsv(head: str) -> bool:
     return head.lstrip("\ufeff").startswith("statistics_code;")
 
 
-def read_genesis_ffcsv(data: bytes, *, file: str = "", language: str | None = None) -> StatTable:
+def read_genesis_ffcsv(
+    data: bytes, *, file: str = "", language: str | None = None, max_values: int | None = None
+) -> StatTable:
     """Read a GENESIS ffcsv file into a :class:`StatTable` (format ``genesis-ffcsv``).
 
     ``file`` is the file name for messages; a GENESIS download name
@@ -73,11 +88,13 @@ def read_genesis_ffcsv(data: bytes, *, file: str = "", language: str | None = No
     (the file itself only has the statistic's code, e.g. ``12411`` for table
     ``12411-01-01-4``) and the language. ``language`` (``de``/``en``)
     overrides; otherwise the label of the totals decides ("Total" → ``en``),
-    default ``de``.
+    default ``de``. Source and licence are those of GENESIS (see the module
+    docstring).
 
     Raises ``SourceError`` (German, with line) for a file that is not UTF-8,
     lacks columns, has rows of the wrong width, more than one table, a row
-    without a region variable, an unreadable date or value.
+    without a region variable, an unreadable date or value, or more than
+    ``max_values`` data rows (``None``: no limit).
     """
     label = file or "ffcsv"
     text = decode_utf8(data, file=label)
@@ -89,6 +106,10 @@ def read_genesis_ffcsv(data: bytes, *, file: str = "", language: str | None = No
         raise SourceError(f"Die CSV-Struktur ist fehlerhaft ({exc}).", file=label) from exc
     if not rows:
         raise SourceError("Die Datei ist leer.", file=label)
+    if max_values is not None and len(rows) - 1 > max_values:
+        count = sum(1 for row in rows[1:] if any(cell.strip() for cell in row))
+        if count > max_values:
+            raise SourceError(too_many_values(count, max_values), file=label)
     header = [cell.strip().lstrip("\ufeff") for cell in rows[0]]
     col = {name: i for i, name in enumerate(header)}
     missing = [c for c in REQUIRED_COLUMNS if c not in col]
@@ -104,6 +125,9 @@ def read_genesis_ffcsv(data: bytes, *, file: str = "", language: str | None = No
     table = _read_rows(rows, col, variables, lang, file=label)
     if name_match and name_match.group(1).startswith(table.code):
         table.code = name_match.group(1)
+    is_census = table.code.upper().startswith("1000A") or "zensus" in table.title.casefold()
+    table.source = table.source or (ZENSUS_SOURCE if is_census else GENESIS_SOURCE)
+    table.licence = table.licence or LICENCE
     return finish_table(table, file=label)
 
 

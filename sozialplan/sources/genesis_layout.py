@@ -47,6 +47,7 @@ from sozialplan.sources.genesis_common import (
     parse_period,
     sex_of_label,
 )
+from sozialplan.sources.limits import too_many_values
 from sozialplan.sources.numbers import parse_cell
 from sozialplan.sources.statistics import AGE_OPEN, Sex, StatTable, StatValue
 
@@ -108,7 +109,7 @@ def text_of(cell: Cell) -> str:
     return str(cell).strip()
 
 
-def table_from_rows(rows: Sequence[Row], *, file: str, table_format: str) -> StatTable:
+def table_from_rows(rows: Sequence[Row], *, file: str, table_format: str, max_values: int | None = None) -> StatTable:
     """Read the rows of a classic GENESIS table into a :class:`StatTable` of format ``table_format``.
 
     Raises ``SourceError`` (German) when the ``GENESIS-Tabelle:`` line, the
@@ -119,6 +120,9 @@ def table_from_rows(rows: Sequence[Row], *, file: str, table_format: str) -> Sta
     language = "en" if _is_english(parts) else "de"
     title, measure_label, unit, period, statistic = _title_block(parts.title)
     columns = _columns(parts, file=file)
+    if max_values is not None and len(parts.data) * columns.count > max_values:
+        # Refuse before building millions of values (a 20 MB file of tiny cells).
+        raise SourceError(too_many_values(len(parts.data) * columns.count, max_values), file=file)
     if period is None and any(p is None for p in columns.period):
         raise SourceError("Der Stichtag (Zeile „Stichtag: …“) fehlt.", file=file)
     if not measure_label and not all(columns.measure):

@@ -130,6 +130,7 @@ def test_it_rejects_empty_and_overly_nested_expressions() -> None:
         parse("pop + " * 100 + "pop")
 
 
+@pytest.mark.slow  # a fuzz sweep: `make test-slow` (CI)
 @settings(max_examples=300)
 @given(st.text(alphabet="pop_wm[]:()+-*,/ 0123456789lagxä", max_size=40) | st.text(max_size=40))
 def test_it_never_crashes_on_arbitrary_text(text: str) -> None:

@@ -42,6 +42,7 @@ def test_it_gives_the_kreis_value_with_interval_and_land_comparison(
     assert value["value"] == pytest.approx(100 * 15824 / 37445)
     assert value["lower"] < value["value"] < value["upper"]
     assert value["vs_land"] == "lower" and value["vs_land_label"] == "niedriger"
+    assert value["vs_land_modelled"] is False  # official numbers: compared by the 95 % interval
     assert value["sources"] == ["Statistische Ämter des Bundes und der Länder, 12411-02-03-5-B, dl-de/by-2-0"]
     assert data["comparators"]["land"]["value"] == pytest.approx(100 * 551290 / 1232361)
 

@@ -134,7 +134,7 @@ def spine() -> SpineChart:
     rows = (
         SpineRow(
             "anteil_65_plus", "Anteil ab 65", "%", 25.0, 27.0, 20.0, 24.0, 28.0, 33.0,
-            ("25,0", "27,0", "20,0", "24,0", "28,0", "33,0"), "niedriger", "#c6dbef",
+            ("25,0", "27,0", "20,0", "24,0", "28,0", "33,0"), "niedriger", "#c6dbef", period="15.05.2022",
         ),
         SpineRow(
             "bevoelkerung", "Bevölkerung", "Personen", 61411.0, None, None, None, None, None,
@@ -163,11 +163,37 @@ def test_it_centres_the_spine_on_the_comparator() -> None:
     assert float(marker.get("cx", "0")) == pytest.approx(centre - half * 2 / 7, abs=0.1)
 
 
-def test_it_gives_the_spine_chart_as_table() -> None:
+def test_it_gives_the_spine_chart_as_table_with_the_stichtag_of_each_row() -> None:
     table = spine().table()
     assert table.columns[:3] == ("Kennzahl", "Eisfeld", "Kreis")
-    assert table.columns[-1] == "Vergleich mit Kreis"
-    assert table.rows[0] == ("Anteil ab 65 (%)", "25,0", "27,0", "20,0", "24,0", "28,0", "33,0", "niedriger")
+    assert table.columns[-2:] == ("Vergleich mit Kreis", "Stichtag")
+    row = ("Anteil ab 65 (%)", "25,0", "27,0", "20,0", "24,0", "28,0", "33,0", "niedriger", "15.05.2022")
+    assert table.rows[0] == row
+
+
+def test_it_draws_the_short_comparison_in_the_spine_and_the_full_one_in_the_table() -> None:
+    row = SpineRow(
+        "anteil_65_plus", "Anteil ab 65", "%", 25.0, 27.0, None, None, None, None,
+        ("25,0", "27,0", "–", "–", "–", "–"), "niedriger (Schätzung: Vergleich ohne Signifikanzaussage)",
+        comparison_short="niedriger (Schätzung)",
+    )  # fmt: skip
+    chart = SpineChart("spine", "Spine", "Zeilen", "Eisfeld", "Kreis", "Gemeinden des Kreises", (row,))
+    assert "niedriger (Schätzung)" in texts(parse(chart.svg()))
+    assert chart.table().rows[0][-2] == "niedriger (Schätzung: Vergleich ohne Signifikanzaussage)"
+
+
+def test_it_draws_estimates_in_their_own_style_whatever_their_position() -> None:
+    point = Point(decimal_year(dt.date(2022, 5, 15)), "15.05.2022", 24.1, "24,1")
+    later = Point(decimal_year(dt.date(2023, 12, 31)), "31.12.2023", 24.9, "24,9")
+    estimated = Series("geschätzt", (point, later), kind="estimate")
+    chart = LineChart("est", "Anteil ab 65", "Linie", "%", (estimated,), note="geschätzt: …")
+    root = parse(chart.svg())
+    groups = [g for g in root.iter(f"{SVG}g") if "ind-svg__series--estimate" in (g.get("class") or "")]
+    assert len(groups) == 1
+    (path,) = groups[0].iter(f"{SVG}path")
+    assert path.get("stroke-dasharray") == "2 3"  # dotted, as the third style, although it is the only series
+    assert len(list(groups[0].iter(f"{SVG}polygon"))) == 2  # diamonds
+    assert chart.table().columns == ("Stichtag", "geschätzt")
 
 
 def pyramid(by_sex: bool) -> AgePyramid:
@@ -216,15 +242,20 @@ def test_it_finds_round_axis_ticks() -> None:
     assert tick_decimals([0, 0.5, 1.0]) == 1
 
 
-def test_it_shows_a_suppressed_value_as_below_the_threshold(settings: object) -> None:
+def test_a_suppressed_share_reads_unterdrueckt_and_a_suppressed_count_below_the_threshold(settings: object) -> None:
     from sozialplan.indicators.catalogue import get_indicator
     from sozialplan.indicators.display import notes, value_text
 
     definition = get_indicator("anteil_80_plus")
     assert definition is not None
     hidden = IndicatorValue("anteil_80_plus", "16069008", dt.date(2022, 5, 15), None, suppressed=True)
-    assert value_text(hidden, definition) == "< 3"
-    assert "Kleine Zahl (unter 3), zum Schutz der Personen nicht veröffentlicht" in notes(hidden)
+    # "< 3" next to "%" would read as "under 3 %".
+    assert value_text(hidden, definition) == "unterdrückt"
+    assert "Anzahl unter 3, zum Schutz kleiner Fallzahlen nicht gezeigt" in notes(hidden)
+    population = get_indicator("bevoelkerung")
+    assert population is not None
+    hidden_count = IndicatorValue("bevoelkerung", "16069008", dt.date(2022, 5, 15), None, suppressed=True)
+    assert value_text(hidden_count, population) == "< 3"
     secret = IndicatorValue("anteil_80_plus", "16069008", dt.date(2022, 5, 15), None, flag=".")
     assert value_text(secret, definition) == "."
     assert notes(secret) == ["„.“: Zahlenwert unbekannt oder geheim zu halten"]

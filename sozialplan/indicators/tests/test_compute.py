@@ -28,9 +28,11 @@ from django.conf import settings
 from pytest_django.fixtures import DjangoAssertNumQueries, Settings
 
 from sozialplan.indicators.areas import gemeinde_areas, kreis_area, land_area, planning_areas, region_area
+from sozialplan.indicators.benchmarking import by_point_value, comparison
 from sozialplan.indicators.catalogue import IndicatorDefinition, get_indicator
 from sozialplan.indicators.compute import (
     Area,
+    IndicatorValue,
     age_structure,
     benchmarked,
     compute,
@@ -370,3 +372,124 @@ def test_a_planning_area_names_the_gemeinden_without_value(district: District, r
     assert value.missing.startswith(
         "Für Heldburger Unterland fehlt „Bevölkerung“ zum 15.05.2022 bei 1 von 2 Gemeinden (Ummerstadt, Stadt)."
     )
+
+
+# --- the default Stichtag, profile periods, estimates ------------------------------------------
+
+GV100AD_DAY = dt.date(2022, 12, 31)
+
+
+def load_gv100ad_population(count: int) -> list[Region]:
+    """The GV100AD population (31.12.2022, ``Region.population``) of the first ``count`` Gemeinden by AGS.
+
+    As a table a planner imports for only some Gemeinden of the Kreis.
+    """
+    dataset = Dataset.objects.create(
+        code="gv100ad-2022", title="Gemeindeverzeichnis", kind=DatasetKind.OFFICIAL, format=DatasetFormat.COMPUTED
+    )
+    gemeinden = list(District.objects.get(slug="hildburghausen").gemeinden().order_by("key")[:count])
+    Observation.objects.bulk_create(
+        Observation(
+            dataset=dataset, region=g, measure=Measure.POPULATION, period=GV100AD_DAY, value=float(g.population or 0)
+        )
+        for g in gemeinden
+    )
+    return gemeinden
+
+
+def test_a_later_table_of_a_few_gemeinden_does_not_become_the_default_stichtag(
+    district: District, real_statistics: object
+) -> None:
+    load_gv100ad_population(3)
+    areas = gemeinde_areas(district)
+    values = compute(indicator("bevoelkerung"), areas, public=False)
+    assert {v.period for v in values} == {ZENSUS_DAY}  # 32 of 32, not 3 of 32
+    assert sum(v.has_value for v in values) == 32
+    (cell, *_rest) = benchmarked(indicator("bevoelkerung"), areas, district, public=False)
+    assert cell.kreis is not None and cell.kreis.value == 61411  # the Kreis comparator exists at that day
+    later = compute(indicator("bevoelkerung"), areas, GV100AD_DAY, public=False)
+    assert sum(v.has_value for v in later) == 3  # still there when asked for
+    assert overview(district, "gemeinde", public=False).periods["bevoelkerung"] == ZENSUS_DAY
+
+
+def test_a_later_table_of_half_the_gemeinden_is_the_default_stichtag(
+    district: District, real_statistics: object
+) -> None:
+    load_gv100ad_population(16)
+    values = compute(indicator("bevoelkerung"), gemeinde_areas(district), public=False)
+    assert {v.period for v in values} == {GV100AD_DAY}
+
+
+def test_without_half_the_areas_the_stichtag_with_most_values_wins_and_ties_go_to_the_later(
+    district: District, real_statistics: object
+) -> None:
+    three = load_gv100ad_population(3)
+    areas = gemeinde_areas(district)
+    census = Observation.objects.filter(dataset__code="1000A-0000", region__in=district.gemeinden())
+    # The Zensus for four Gemeinden only: 4 values on 15.05.2022 beat 3 on 31.12.2022.
+    keep = [*three, district.gemeinden().get(key="16069024")]  # and Hildburghausen, Stadt
+    census.exclude(region__in=keep).delete()
+    assert {v.period for v in compute(indicator("bevoelkerung"), areas, public=False)} == {ZENSUS_DAY}
+    # Three each: the later.
+    census.filter(region__key="16069024").delete()
+    assert {v.period for v in compute(indicator("bevoelkerung"), areas, public=False)} == {GV100AD_DAY}
+
+
+def test_profile_key_numbers_are_taken_where_a_comparator_has_a_value(
+    district: District, real_statistics: object
+) -> None:
+    numbers = {d.code: cell for d, cell in profile(district, kreis_area(district), public=False).key_numbers}
+    # Counts are not compared: the population is the newest value (the Kreis's Zensus sum).
+    population = numbers["bevoelkerung"]
+    assert (population.value.period, population.value.value) == (dt.date(2022, 5, 15), 61411)
+    # Ratios are shown where a comparator exists: the Zensus sum has no Land value, 31.12.2018 has both.
+    youth = numbers["jugendquotient"]
+    assert youth.value.period == STAND_2018
+    assert youth.land is not None and youth.land.value is not None
+    gemeinde = region_area(Region.objects.get(key="16069024"))
+    cell = {d.code: c for d, c in profile(district, gemeinde, public=False).key_numbers}["bevoelkerung"]
+    assert cell.value.period == ZENSUS_DAY and cell.kreis is not None and cell.kreis.value == 61411
+
+
+def test_without_any_comparator_a_profile_takes_the_areas_latest_stichtag(
+    district: District, real_statistics: object
+) -> None:
+    Observation.objects.filter(region__kind=RegionKind.LAND).delete()
+    numbers = {d.code: cell for d, cell in profile(district, kreis_area(district), public=False).key_numbers}
+    assert (numbers["bevoelkerung"].value.period, numbers["bevoelkerung"].value.value) == (ZENSUS_DAY, 61411)
+
+
+def test_an_estimate_has_no_interval_and_is_compared_by_point_value(
+    district: District, real_statistics: object
+) -> None:
+    # The Kreis's 2018 rows stand in for an estimate of the Kreis (the Land's stay official).
+    estimate = Dataset.objects.create(
+        code="schaetzung-test", title="Schätzung", kind=DatasetKind.ESTIMATE, format=DatasetFormat.COMPUTED
+    )
+    Observation.objects.filter(region=district.region, period=STAND_2018).update(dataset=estimate)
+    kreis = kreis_area(district)
+    (cell,) = benchmarked(indicator("anteil_65_plus"), [kreis], district, STAND_2018, public=False)
+    assert cell.value.estimate and cell.value.lower is None and cell.value.upper is None
+    assert cell.land is not None and cell.land.lower is not None  # the official Land value keeps its interval
+    assert (cell.vs_land, cell.vs_land_modelled) == ("lower", True)  # 24.9 < 25.7, no significance claimed
+    assert not cell.vs_kreis_modelled  # the Kreis itself: not compared at all
+
+
+def test_a_comparison_by_point_value_ignores_the_polarity_and_the_interval() -> None:
+    definition = indicator("wanderungssaldo")  # "higher is better"
+    assert definition.polarity == "higher_better" and definition.decimals == 1
+    day = STAND_2018
+    kreis = IndicatorValue("wanderungssaldo", "16069", day, 1.0)
+    higher = IndicatorValue("wanderungssaldo", "16069024", day, 2.0, estimate=True)
+    assert comparison(definition, higher, kreis) == "higher"  # not "better"
+    assert by_point_value(higher, kreis)
+    lower = IndicatorValue("wanderungssaldo", "16069024", day, -2.0, projected=True)
+    assert comparison(definition, lower, kreis) == "lower"  # not "worse"
+    rounded_equal = IndicatorValue("wanderungssaldo", "16069024", day, 1.04, estimate=True)
+    assert comparison(definition, rounded_equal, kreis) == "similar"  # "1,0" both
+    share = indicator("anteil_65_plus")
+    official = IndicatorValue("anteil_65_plus", "16069024", day, 30.0, lower=29.0, upper=31.0)
+    estimated_kreis = IndicatorValue("anteil_65_plus", "16069", day, 25.0, estimate=True)
+    assert comparison(share, official, estimated_kreis) == "higher" and by_point_value(official, estimated_kreis)
+    assert not by_point_value(official, IndicatorValue("anteil_65_plus", "16069", day, 25.0))
+    assert not by_point_value(higher, None)

@@ -23,7 +23,13 @@ def csv_rows(content: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
 
 
-def atlas_url(fmt: str, *, planner: bool = False, level: str = "kreis", code: str = "altenquotient") -> str:
+def rows_by_key(content: bytes) -> dict[str, dict[str, str]]:
+    """The CSV's rows by "Schlüssel" (AGS, Kreis or Land key)."""
+    header, *rows = csv_rows(content)
+    return {row[0]: dict(zip(header, row, strict=True)) for row in rows}
+
+
+def atlas_url(fmt: str, *, planner: bool = False, level: str = "gemeinde", code: str = "altenquotient") -> str:
     namespace = "indicators_planner_download" if planner else "indicators_download"
     return reverse(
         f"{namespace}:atlas", kwargs={"district": "hildburghausen", "code": code, "level": level, "fmt": fmt}
@@ -31,8 +37,10 @@ def atlas_url(fmt: str, *, planner: bool = False, level: str = "kreis", code: st
 
 
 def test_the_url_names_the_views_link_to() -> None:
-    assert atlas_url("csv") == "/zahlen/hildburghausen/download/atlas/altenquotient/kreis.csv"
-    assert atlas_url("xlsx", planner=True) == "/planung/hildburghausen/zahlen/download/atlas/altenquotient/kreis.xlsx"
+    assert atlas_url("csv") == "/zahlen/hildburghausen/download/atlas/altenquotient/gemeinde.csv"
+    assert atlas_url("xlsx", planner=True) == (
+        "/planung/hildburghausen/zahlen/download/atlas/altenquotient/gemeinde.xlsx"
+    )
     kwargs = {"district": "hildburghausen", "fmt": "csv"}
     assert reverse("indicators_download:overview", kwargs={**kwargs, "level": "gemeinde"}).endswith(
         "/download/uebersicht/gemeinde.csv"
@@ -43,19 +51,20 @@ def test_the_url_names_the_views_link_to() -> None:
 
 
 def test_the_atlas_csv_is_german_excel_ready(client: Client, district: District, real_statistics: object) -> None:
+    # 31.12.2018: the Gemeinden have no age groups; the Kreis and the Land follow as comparator rows.
     response = client.get(atlas_url("csv"), {"stichtag": "2018-12-31"})
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert 'filename="hildburghausen-altenquotient-kreis-2018-12-31.csv"' in response["Content-Disposition"]
-    header, kreis, land = csv_rows(response.content)
-    row = dict(zip(header, kreis, strict=True))
-    assert row["Schlüssel"] == "16069"
+    assert 'filename="hildburghausen-altenquotient-gemeinde-2018-12-31.csv"' in response["Content-Disposition"]
+    rows = rows_by_key(response.content)
+    assert len(rows) == 32 + 2
+    assert rows["16069024"]["Wert"] == "" and rows["16069024"]["Wert Kreis"] == "42,259"
+    row = rows["16069"]
     assert row["Stichtag"] == "31.12.2018"
     assert row["Wert"] == "42,259"  # 100 × 15,824 / 37,445, one decimal more than shown (and one for rounding)
     assert row["Zähler"] == "15824" and row["Nenner"] == "37445"
-    assert row["Vergleich mit Land"] == "niedriger"
     assert row["Quellen"] == "Statistische Ämter des Bundes und der Länder, 12411-02-03-5-B, dl-de/by-2-0"
-    assert dict(zip(header, land, strict=True))["Gebiet"] == "Thüringen"
+    assert rows["16"]["Gebiet"] == "Thüringen"
 
 
 def test_the_atlas_xlsx_has_numbers_and_a_sources_sheet(
@@ -67,7 +76,8 @@ def test_the_atlas_xlsx_has_numbers_and_a_sources_sheet(
     assert book.sheetnames == ["Altenquotient", "Quellen"]
     sheet = book["Altenquotient"]
     header = [c.value for c in sheet[1]]
-    values = dict(zip(header, [c.value for c in sheet[2]], strict=True))
+    kreis = next(row for row in sheet.iter_rows(min_row=2) if row[0].value == "16069")
+    values = dict(zip(header, [c.value for c in kreis], strict=True))
     assert values["Wert"] == pytest.approx(100 * 15824 / 37445)
     assert values["Zähler"] == 15824
     assert values["Stichtag"] == dt.datetime(2018, 12, 31)
@@ -95,17 +105,39 @@ def test_public_downloads_suppress_and_planner_downloads_do_not(
     assert planner["Wert"] == "121" and planner["unterdrückt (kleine Fallzahl)"] == "nein"
 
 
-@pytest.mark.parametrize(("persona", "status"), [("planner", 200), ("committee", 200), ("other_planner", 404)])
-def test_planner_downloads_are_for_district_members(
+PLANNER_DOWNLOADS = [
+    "/planung/hildburghausen/zahlen/download/atlas/bevoelkerung/gemeinde.csv",
+    "/planung/hildburghausen/zahlen/download/uebersicht/gemeinde.xlsx",
+    "/planung/hildburghausen/zahlen/download/profil/16069001.csv",
+]
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("planner", 200),
+        ("committee", 200),
+        # As the planner pages (offerings.view_workspace): a Träger of the district must not get the
+        # unsuppressed numbers.
+        ("traeger_a", 403),
+        ("traeger_b", 403),
+        ("other_planner", 404),
+        ("outsider", 404),
+    ],
+)
+def test_planner_downloads_follow_the_access_rule_of_the_planner_pages(
     client_as: Callable[[str], Client], district: District, real_statistics: object, persona: str, status: int
 ) -> None:
-    assert client_as(persona).get(atlas_url("csv", planner=True)).status_code == status
+    client = client_as(persona)
+    for url in PLANNER_DOWNLOADS:
+        assert client.get(url).status_code == status, url
 
 
 def test_anonymous_users_are_sent_to_the_login(client: Client, district: District) -> None:
-    response = client.get(atlas_url("csv", planner=True))
-    assert response.status_code == 302
-    assert "/konto/" in response["Location"] or "login" in response["Location"]
+    for url in PLANNER_DOWNLOADS:
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith("/konto/anmelden/?next=")
 
 
 def test_the_overview_download_has_a_row_per_area_and_indicator(
@@ -116,6 +148,7 @@ def test_the_overview_download_has_a_row_per_area_and_indicator(
     )
     header, *rows = csv_rows(client.get(url).content)
     assert len(rows) == 32 * 2  # Bevölkerung and Dichte (Zensus 2022 totals only)
+    assert {r[header.index("Stichtag")] for r in rows} == {"15.05.2022"}
     assert {r[header.index("Code")] for r in rows} == {"bevoelkerung", "bevoelkerungsdichte"}
     xlsx = client.get(url.replace(".csv", ".xlsx"))
     sources = {row[0].value: row[1].value for row in load_workbook(io.BytesIO(xlsx.content))["Quellen"].iter_rows()}
@@ -132,7 +165,11 @@ def test_the_profile_download_has_key_numbers_and_more_sheets(
         client.get(reverse("indicators_download:profile", kwargs={**kwargs, "key": "16069"})).content
     )
     by_code = {r[header.index("Code")]: dict(zip(header, r, strict=True)) for r in rows}
-    assert by_code["bevoelkerung"]["Wert"] == "61411"  # Zensus 2022, sum of the Gemeinden
+    # Counts are not compared, so the newest value (the Zensus sum); ratios where the Land has a value.
+    assert by_code["bevoelkerung"]["Wert"] == "61411"
+    assert by_code["bevoelkerung"]["Stichtag"] == "15.05.2022"
+    assert by_code["jugendquotient"]["Stichtag"] == "31.12.2018"
+    assert by_code["bevoelkerung"]["Wert Land"] == ""
     # The latest data (Zensus 2022 totals of the Gemeinden) have no age groups.
     assert (
         "Für Landkreis Hildburghausen liegt zum 15.05.2022 kein Wert „Bevölkerung, 80 Jahre und mehr“ vor"
@@ -142,6 +179,9 @@ def test_the_profile_download_has_key_numbers_and_more_sheets(
     book = load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == ["Kennzahlen", "Zeitreihen", "Altersstruktur", "Vorausberechnung", "Quellen"]
     assert book["Altersstruktur"].max_row == 18  # header and 17 age groups
+    assert [c.value for c in book["Zeitreihen"][1]] == [
+        "Kennzahl", "Stichtag", "Wert", "Einheit", "Schätzung", "Vorausberechnung"
+    ]  # fmt: skip
     assert (
         client.get(reverse("indicators_download:profile", kwargs={**kwargs, "key": f"pr{room.pk}"})).status_code == 200
     )
@@ -150,17 +190,42 @@ def test_the_profile_download_has_key_numbers_and_more_sheets(
 @pytest.mark.parametrize(
     "url",
     [
-        "/zahlen/hildburghausen/download/atlas/altenquotient/kreis.pdf",
-        "/zahlen/hildburghausen/download/atlas/altenquotient/bund.csv",
-        "/zahlen/hildburghausen/download/atlas/gibt_es_nicht/kreis.csv",
-        "/zahlen/gibt-es-nicht/download/atlas/altenquotient/kreis.csv",
+        "/zahlen/hildburghausen/download/atlas/altenquotient/gemeinde.pdf",
+        "/zahlen/hildburghausen/download/atlas/gibt_es_nicht/gemeinde.csv",
+        "/zahlen/gibt-es-nicht/download/atlas/altenquotient/gemeinde.csv",
         "/zahlen/hildburghausen/download/profil/16070.csv",
         "/zahlen/hildburghausen/download/profil/pr999999.csv",
-        "/zahlen/hildburghausen/download/uebersicht/bund.xlsx",
+        "/zahlen/hildburghausen/download/profil/16.csv",  # the Land: no profile page either
+        "/planung/hildburghausen/zahlen/download/profil/16.csv",
     ],
 )
-def test_unknown_things_are_404(client: Client, district: District, url: str) -> None:
-    assert client.get(url).status_code == 404
+def test_unknown_things_are_404(client_as: Callable[[str], Client], district: District, url: str) -> None:
+    assert client_as("planner").get(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        # The atlas and overview pages offer Gemeinden and Planungsräume only (their forms answer 400).
+        "/zahlen/hildburghausen/download/atlas/altenquotient/kreis.csv",
+        "/zahlen/hildburghausen/download/atlas/altenquotient/land.csv",
+        "/zahlen/hildburghausen/download/atlas/altenquotient/bund.csv",
+        "/zahlen/hildburghausen/download/uebersicht/land.csv",
+        "/zahlen/hildburghausen/download/uebersicht/kreis.xlsx",
+        "/zahlen/hildburghausen/download/uebersicht/bund.xlsx",
+        "/planung/hildburghausen/zahlen/download/uebersicht/land.csv",
+    ],
+)
+def test_levels_the_pages_refuse_are_400(client_as: Callable[[str], Client], district: District, url: str) -> None:
+    response = client_as("planner").get(url)
+    assert response.status_code == 400
+    assert "Unbekannte Ebene" in response.content.decode()
+
+
+def test_the_pages_and_the_downloads_refuse_the_same_levels(client: Client, district: District) -> None:
+    assert client.get("/zahlen/hildburghausen/uebersicht/", {"ebene": "land"}).status_code == 400
+    assert client.get("/zahlen/hildburghausen/atlas/", {"ebene": "kreis"}).status_code == 400
+    assert client.get("/zahlen/hildburghausen/gebiet/16/").status_code == 404
 
 
 def test_a_bad_stichtag_is_400(client: Client, district: District) -> None:
@@ -169,14 +234,24 @@ def test_a_bad_stichtag_is_400(client: Client, district: District) -> None:
     assert "JJJJ-MM-TT" in response.content.decode()
 
 
+def test_a_stichtag_without_values_is_400_as_on_the_atlas_page(
+    client: Client, district: District, real_statistics: object
+) -> None:
+    response = client.get(atlas_url("csv", code="bevoelkerung"), {"stichtag": "2017-12-31"})
+    assert response.status_code == 400
+    assert "Verfügbare Stichtage: 15.05.2022, 31.12.2018." in response.content.decode()
+    assert client.get("/zahlen/hildburghausen/atlas/", {"stichtag": "2017-12-31"}).status_code == 400
+
+
 def test_formulas_in_imported_text_are_escaped(client: Client, district: District, real_statistics: object) -> None:
     # A source line from an uploaded file could try to run a formula in the planner's spreadsheet.
     Dataset.objects.filter(code="12411-02-03-5-B").update(source='=HYPERLINK("http://example.org")')
     content = client.get(atlas_url("csv"), {"stichtag": "2018-12-31"}).content
-    header, kreis, _land = csv_rows(content)
-    assert dict(zip(header, kreis, strict=True))["Quellen"].startswith("'=HYPERLINK")
+    assert rows_by_key(content)["16069"]["Quellen"].startswith("'=HYPERLINK")
+    header = csv_rows(content)[0]
     book = load_workbook(io.BytesIO(client.get(atlas_url("xlsx"), {"stichtag": "2018-12-31"}).content))
-    cell = book["Altenquotient"].cell(row=2, column=header.index("Quellen") + 1)
+    kreis = next(row for row in book["Altenquotient"].iter_rows(min_row=2) if row[0].value == "16069")
+    cell = kreis[header.index("Quellen")]
     assert cell.data_type == "s" and str(cell.value).startswith("=HYPERLINK")
 
 

@@ -14,9 +14,8 @@ from django.core.management.base import CommandError
 from pytest_django.fixtures import Settings
 
 from sozialplan.indicators.models import Dataset, Observation, RegionKeyMapping
-from sozialplan.regions.formats import read_region_files
 from sozialplan.regions.models import District, Region, RegionKind
-from sozialplan.regions.services import apply_region_data
+from tests.statistics import load_kreis_regions
 
 pytestmark = pytest.mark.django_db
 
@@ -69,8 +68,7 @@ def test_several_files_are_imported_one_by_one(district: District) -> None:
 
 
 def test_map_adds_a_merged_gemeinde_to_its_successor(district: District, tmp_path: Path) -> None:
-    gv100ad = Path(settings.DATA_DIR) / "regions" / "GV100AD_301123.txt"
-    apply_region_data(read_region_files([gv100ad], only="16068"), only="16068")
+    load_kreis_regions("16068")
     without = run(str(ZENSUS_GEMEINDEN), "--dry-run")
     assert "160685005043 Riethgen: Gemeinde nicht im Gebietsverzeichnis" in without
     assert "mögliche Nachfolger (mit --map 160685005043=SCHLÜSSEL bestätigen)" in without

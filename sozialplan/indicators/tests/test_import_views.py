@@ -1,12 +1,16 @@
 """Upload → preview → import of statistics tables, the dataset pages, every persona and hostile input.
 
 Files are the repository's real downloads (data/statistics, data/regions).
-Uploads wait under a temporary ``VAR_DIR`` per test.
+Uploads wait under a temporary ``VAR_DIR`` per test. Uploads through the form
+change only the values of the district in the URL: see test_import_scope.py.
 """
 
 from __future__ import annotations
 
+import io
+import pickle
 import re
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,12 +24,11 @@ from pytest_django.fixtures import DjangoAssertNumQueries, Settings
 from conftest import PERSONA_NAMES, Personas
 from sozialplan.accounts.models import Membership, Role
 from sozialplan.audit.models import AuditEntry
-from sozialplan.indicators import import_views
+from sozialplan.indicators import import_uploads, import_views
 from sozialplan.indicators.forms import safe_file_name
 from sozialplan.indicators.models import Dataset, Observation, RegionKeyMapping
-from sozialplan.regions.formats import read_region_files
 from sozialplan.regions.models import District, Region, RegionKind
-from sozialplan.regions.services import apply_region_data
+from tests.statistics import load_kreis_regions
 
 pytestmark = pytest.mark.django_db
 
@@ -58,8 +61,15 @@ def _var_dir(settings: Settings, tmp_path: Path) -> None:
 
 
 def uploads() -> list[Path]:
+    """The waiting uploads (named by checksum), without the caches of their parsed tables."""
     directory = Path(settings.VAR_DIR) / "uploads" / "statistics"
-    return sorted(directory.iterdir()) if directory.exists() else []
+    files = sorted(directory.iterdir()) if directory.exists() else []
+    return [path for path in files if not path.name.endswith(".table.pickle")]
+
+
+def caches() -> list[Path]:
+    directory = Path(settings.VAR_DIR) / "uploads" / "statistics"
+    return sorted(directory.glob("*.table.pickle")) if directory.exists() else []
 
 
 def zensus_excerpt() -> bytes:
@@ -74,12 +84,14 @@ def upload_file(path: Path, name: str | None = None, data: bytes | None = None) 
     return {"file": SimpleUploadedFile(name or path.name, content, content_type="text/csv")}
 
 
-def start(client: Client, path: Path, name: str | None = None, data: bytes | None = None) -> str:
-    """Upload ``path`` (or ``data`` under its name) and return the preview URL."""
-    response = client.post(UPLOAD, upload_file(path, name, data))
+def start(
+    client: Client, path: Path, name: str | None = None, data: bytes | None = None, *, slug: str = "hildburghausen"
+) -> str:
+    """Upload ``path`` (or ``data`` under its name) under the district ``slug`` and return the preview URL."""
+    response = client.post(f"/planung/{slug}/statistik/import/", upload_file(path, name, data))
     assert response.status_code == 302, response.content.decode()[:2000]
     location = str(response["Location"])
-    assert re.fullmatch(r"/planung/hildburghausen/statistik/import/[A-Za-z0-9_-]{20,64}/", location)
+    assert re.fullmatch(rf"/planung/{slug}/statistik/import/[A-Za-z0-9_-]{{20,64}}/", location)
     return location
 
 
@@ -110,9 +122,9 @@ def test_the_dataset_page_is_for_planners_and_the_committee(
     assert response.status_code == READ_ONLY[persona]
     if response.status_code == 200:
         text = response.content.decode()
-        assert "Werte je Ebene und Stichtag" in text
+        assert "Werte in Landkreis Hildburghausen je Ebene und Stichtag" in text
         assert "Statistische Ämter des Bundes und der Länder, 12411-02-03-5-B, dl-de/by-2-0" in text
-        assert ("Datensatz löschen" in text) is (persona == "planner")
+        assert ("Werte von Landkreis Hildburghausen löschen" in text) is (persona == "planner")
 
 
 @pytest.mark.parametrize("persona", PERSONA_NAMES)
@@ -147,27 +159,35 @@ def test_a_planner_uploads_sees_the_preview_and_imports(client_as: Callable[[str
     text = client.get(url).content.decode()
     assert "Vorschau: 12411-02-03-5-B" in text
     assert "GENESIS/Regionalstatistik CSV" in text
-    assert "26.406 in der Datei, davon 108 zu speichern" in text
+    assert "26.406 in der Datei, davon 54 zu speichern" in text
     assert "Altersgruppen: 17 (von „unter 3 Jahre“ bis „75 Jahre und mehr“)" in text
+    assert "Zugeordnete Gebiete in Landkreis Hildburghausen" in text
     assert "Hildburghausen, Kreis" in text
-    assert "Kreis nicht im geladenen Gebietsverzeichnis" in text
-    assert "Gebiete außerhalb der geladenen Gebiete (nicht gespeichert)" in text
-    assert "Zahlenwert unbekannt oder geheim zu halten" in text
+    assert (
+        "26.352 Werte anderer Gebiete (andere Kreise, Land, Bund) werden nicht übernommen: Über das "
+        "Hochladeformular ändert die Sozialplanung nur die Zahlen ihres Landkreises." in text
+    )
+    assert "Kreis nicht im geladenen Gebietsverzeichnis" not in text  # Erfurt is another district's business
+    assert "Zahlenwert unbekannt oder geheim zu halten" in text  # the symbols of the file, with their meaning
     assert not Dataset.objects.exists()
     response = client.post(url, {"action": "import"})
     assert response.status_code == 302
     assert response["Location"] == BASE + "12411-02-03-5-B/"
     page = client.get(response["Location"]).content.decode()
-    assert "12411-02-03-5-B: 108 Werte neu, 0 geändert, 0 unverändert, 0 entfernt." in page
+    assert (
+        "12411-02-03-5-B: 54 Werte neu, 0 geändert, 0 unverändert, 0 entfernt. "
+        "26.352 Werte anderer Gebiete nicht übernommen." in page
+    )
     assert "31.12.2018" in page
     dataset = Dataset.objects.get()
     assert (dataset.observation_count, dataset.file_name, dataset.imported_by) == (
-        108,
+        54,
         CLASSIC.name,
         User.objects.get(username="planerin"),
     )
     assert AuditEntry.objects.get(object_type="dataset").district.slug == "hildburghausen"  # type: ignore[union-attr]
     assert not uploads()
+    assert not caches()
     expired = client.get(url)
     assert expired["Location"] == UPLOAD
     assert "Diese Vorschau ist abgelaufen" in client.get(UPLOAD).content.decode()
@@ -179,20 +199,31 @@ def test_a_second_import_of_the_same_file_changes_nothing(client_as: Callable[[s
     url = start(client, KREISE_2024)
     assert "Die Tabelle ist schon so gespeichert: ein Import ändert nichts." in client.get(url).content.decode()
     page = client.post(url, {"action": "import"}, follow=True).content.decode()
-    assert "12411-01-01-4: nichts geändert (6 Werte unverändert)." in page
+    assert "12411-01-01-4: nichts geändert (3 Werte unverändert)." in page
+
+
+def soemmerda_planner(client_as: Callable[[str], Client]) -> Client:
+    """A planner of Kreis Sömmerda (16068, GV100AD 30.11.2023): there Riethgen (Zensus 2022) merged into Kindelbrück."""
+    load_kreis_regions("16068")
+    kreis = Region.objects.get(kind=RegionKind.KREIS, key="16068")
+    soemmerda = District.objects.create(region=kreis, slug="soemmerda", name="Landkreis Sömmerda")
+    planner = User.objects.create_user("planer-soemmerda")
+    Membership.objects.create(user=planner, district=soemmerda, role=Role.PLANNER)
+    client = Client()
+    client.force_login(planner)
+    return client
 
 
 def test_a_planner_confirms_the_successor_of_a_merged_gemeinde(client_as: Callable[[str], Client]) -> None:
-    gv100ad = Path(settings.DATA_DIR) / "regions" / "GV100AD_301123.txt"
-    apply_region_data(read_region_files([gv100ad], only="16068"), only="16068")
+    client = soemmerda_planner(client_as)
     kindelbrueck = Region.objects.get(kind=RegionKind.GEMEINDE, key="16068064")
     hildburghausen = Region.objects.get(kind=RegionKind.GEMEINDE, key="16069024")
-    client = client_as("planner")
-    url = start(client, ZENSUS_GEMEINDEN, data=zensus_excerpt())
+    base = "/planung/soemmerda/statistik/"
+    url = start(client, ZENSUS_GEMEINDEN, data=zensus_excerpt(), slug="soemmerda")
     text = client.get(url).content.decode()
     assert "Riethgen" in text
     assert f'<option value="{kindelbrueck.pk}">Kindelbrück (16068064) – gleicher Gemeindeverband' in text
-    assert "1 Wert für Deutschland: Deutschland wird nicht gespeichert." in text
+    assert "1 Wert anderer Gebiete (andere Kreise, Land, Bund) wird nicht übernommen" in text  # Deutschland
     tampered = client.post(url, {"action": "import", "map_160685005043": str(hildburghausen.pk)})
     assert tampered.status_code == 400
     assert "Bitte prüfen Sie die Zuordnungen." in tampered.content.decode()
@@ -202,8 +233,21 @@ def test_a_planner_confirms_the_successor_of_a_merged_gemeinde(client_as: Callab
     done = client.post(url, {"action": "import", "map_160685005043": str(kindelbrueck.pk)}, follow=True)
     assert "Die Werte von 1 alten Schlüssel wurden dem Nachfolger zugerechnet." in done.content.decode()
     assert Observation.objects.get(region=kindelbrueck).value == pytest.approx(3673 + 239)
-    assert RegionKeyMapping.objects.get().confirmed_by == User.objects.get(username="planerin")
-    assert "Bestätigte Zuordnungen alter Gebietsschlüssel" in client.get(BASE).content.decode()
+    assert RegionKeyMapping.objects.get().confirmed_by == User.objects.get(username="planer-soemmerda")
+    assert "Bestätigte Zuordnungen alter Gebietsschlüssel" in client.get(base).content.decode()
+
+
+def test_a_planner_cannot_map_an_old_key_of_another_kreis(client_as: Callable[[str], Client]) -> None:
+    soemmerda_planner(client_as)  # loads Kreis Sömmerda, where Riethgen lay
+    client = client_as("planner")
+    url = start(client, ZENSUS_GEMEINDEN, data=zensus_excerpt())
+    assert "Riethgen" not in client.get(url).content.decode()
+    hildburghausen = Region.objects.get(kind=RegionKind.GEMEINDE, key="16069024")
+    response = client.post(url, {"action": "import", "map_160685005043": str(hildburghausen.pk)})
+    # The excerpt has no Gemeinde of Hildburghausen: nothing to import, and the forged field is ignored.
+    assert "keine Werte für Gebiete von Landkreis Hildburghausen" in response.content.decode()
+    assert not RegionKeyMapping.objects.exists()
+    assert not Dataset.objects.exists()
 
 
 def test_a_grid_tile_is_previewed_with_the_cells_in_the_district(client_as: Callable[[str], Client]) -> None:
@@ -257,6 +301,7 @@ def test_a_hostile_file_name_is_shown_escaped_and_never_used_as_path(client_as: 
     assert "Datei „&lt;img src=x onerror=alert(1)&gt;.csv“" in text
     url = start(client, KREISE_2024, name="../../etc/passwd.csv")
     (stored,) = uploads()  # the same content: one file, named by its checksum
+    assert len(caches()) == 2  # one parsed table per file name (the name can give the table code)
     assert stored.parent == Path(settings.VAR_DIR) / "uploads" / "statistics"
     assert re.fullmatch(r"[0-9a-f]{64}", stored.name)
     client.post(url, {"action": "import"})
@@ -301,7 +346,7 @@ def test_a_made_up_token_is_expired(client_as: Callable[[str], Client], token: s
 def test_an_old_upload_expires(client_as: Callable[[str], Client], monkeypatch: pytest.MonkeyPatch) -> None:
     client = client_as("planner")
     url = start(client, LAENDER)
-    monkeypatch.setattr(import_views, "UPLOAD_TTL", -1)
+    monkeypatch.setattr(import_uploads, "UPLOAD_TTL", -1)
     assert client.post(url, {"action": "import"})["Location"] == UPLOAD
     assert not Dataset.objects.exists()
 
@@ -340,17 +385,37 @@ def test_posts_need_the_csrf_token(personas: Personas) -> None:
     assert not uploads()
 
 
-def test_a_planner_deletes_a_dataset_after_confirming(
+def test_a_planner_deletes_the_values_of_the_district_after_confirming(
     client_as: Callable[[str], Client], real_statistics: tuple[Dataset, Dataset], district: District
 ) -> None:
     client = client_as("planner")
     confirm = client.get(BASE + "12411-02-03-5-B/loeschen/").content.decode()
-    assert "Datensatz 12411-02-03-5-B löschen?" in confirm
-    assert "162 Werte werden für alle Landkreise dieser Installation gelöscht." in confirm
+    assert "Werte von Landkreis Hildburghausen aus dem Datensatz 12411-02-03-5-B löschen?" in confirm
+    assert "54 Werte von Landkreis Hildburghausen werden gelöscht." in confirm
+    assert "108 Werte anderer Landkreise, des Landes und des Bundes bleiben erhalten, ebenso der Datensatz." in confirm
     response = client.post(BASE + "12411-02-03-5-B/loeschen/", follow=True)
-    assert "Der Datensatz 12411-02-03-5-B wurde gelöscht." in response.content.decode()
-    assert list(Dataset.objects.values_list("code", flat=True)) == ["1000A-0000"]
+    assert (
+        "54 Werte von Landkreis Hildburghausen wurden aus dem Datensatz 12411-02-03-5-B gelöscht; "
+        "die 108 Werte anderer Gebiete bleiben." in response.content.decode()
+    )
+    dataset = Dataset.objects.get(code="12411-02-03-5-B")
+    assert dataset.observation_count == 108
+    assert set(dataset.observations.values_list("region__key", flat=True)) == {"16070", "16"}
     assert AuditEntry.objects.get(action="deleted").district == district
+    assert client.get(BASE + "12411-02-03-5-B/").status_code == 404  # nothing of Hildburghausen left
+
+
+def test_the_dataset_goes_when_the_last_values_are_deleted(
+    client_as: Callable[[str], Client], real_statistics: tuple[Dataset, Dataset]
+) -> None:
+    census = real_statistics[1]
+    census.observations.exclude(region__key__startswith="16069").delete()
+    client = client_as("planner")
+    confirm = client.get(BASE + "1000A-0000/loeschen/").content.decode()
+    assert "Andere Gebiete haben keine Werte in diesem Datensatz: er wird danach ganz gelöscht." in confirm
+    response = client.post(BASE + "1000A-0000/loeschen/", follow=True)
+    assert "Der Datensatz 1000A-0000 wurde gelöscht." in response.content.decode()
+    assert not Dataset.objects.filter(code="1000A-0000").exists()
 
 
 def test_an_unknown_dataset_is_not_found(client_as: Callable[[str], Client]) -> None:
@@ -362,13 +427,20 @@ def test_the_dataset_page_counts_values_per_level_and_period(
     client_as: Callable[[str], Client], real_statistics: tuple[Dataset, Dataset]
 ) -> None:
     text = client_as("committee").get(BASE + "12411-02-03-5-B/").content.decode()
-    # 31.12.2018: 2 Kreise with 54 values, of which Hildburghausen's 54; Land Thüringen 54.
-    assert re.search(
-        r"31\.12\.2018</th>\s*<td[^>]*>Kreis</td>\s*<td[^>]*>2</td>\s*<td[^>]*>108</td>\s*<td[^>]*>54</td>", text
-    )
-    assert re.search(
-        r"31\.12\.2018</th>\s*<td[^>]*>Land</td>\s*<td[^>]*>1</td>\s*<td[^>]*>54</td>\s*<td[^>]*>54</td>", text
-    )
+    # 31.12.2018: the Kreis Hildburghausen with 54 values; the Ilm-Kreis and the Land are other districts' part.
+    assert re.search(r"31\.12\.2018</th>\s*<td[^>]*>Kreis</td>\s*<td[^>]*>1</td>\s*<td[^>]*>54</td>", text)
+    assert ">Land</td>" not in text
+    assert "162 in allen Gebieten dieser Installation, davon 54 in Landkreis Hildburghausen" in text
+
+
+def test_the_list_shows_the_share_of_the_district_and_links_only_datasets_with_values_there(
+    client_as: Callable[[str], Client], real_statistics: tuple[Dataset, Dataset]
+) -> None:
+    Dataset.objects.create(code="12421-0003", title="Vorausberechnung", kind="projection", format="projection-csv")
+    text = client_as("planner").get(BASE).content.decode()
+    assert "davon Landkreis Hildburghausen" in text
+    assert f'href="{BASE}12411-02-03-5-B/"' in text
+    assert f'href="{BASE}12421-0003/"' not in text
 
 
 def test_the_list_page_needs_a_constant_number_of_queries(
@@ -379,3 +451,59 @@ def test_the_list_page_needs_a_constant_number_of_queries(
     client = client_as("planner")
     with django_assert_max_num_queries(12):
         assert client.get(BASE).status_code == 200
+
+
+_SPRUNG: list[int] = []
+
+
+def _spring() -> None:
+    """Called only if a pickle the server did not sign were loaded."""
+    _SPRUNG.append(1)
+
+
+class _Trap:
+    def __reduce__(self) -> tuple[Callable[[], None], tuple[()]]:
+        return (_spring, ())
+
+
+def test_the_preview_and_the_import_use_the_table_read_at_the_upload(
+    client_as: Callable[[str], Client], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = client_as("planner")
+    url = start(client, KREISE_2024)
+    assert len(caches()) == 1
+
+    def no_second_read(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the upload was read again")
+
+    monkeypatch.setattr(import_uploads, "read_table", no_second_read)
+    assert "Vorschau: 12411-01-01-4" in client.get(url).content.decode()
+    assert client.post(url, {"action": "import"})["Location"] == BASE + "12411-01-01-4/"
+
+
+def test_a_cache_file_the_server_did_not_sign_is_never_unpickled(client_as: Callable[[str], Client]) -> None:
+    client = client_as("planner")
+    url = start(client, KREISE_2024)
+    (cache,) = caches()
+    cache.write_bytes(b"\x00" * 32 + pickle.dumps(_Trap()))
+    assert "Vorschau: 12411-01-01-4" in client.get(url).content.decode()  # read again from the upload
+    assert not _SPRUNG
+    cache.write_bytes(b"kaputt")
+    assert "Vorschau: 12411-01-01-4" in client.get(url).content.decode()
+    assert not _SPRUNG
+
+
+def test_a_zip_that_unpacks_beyond_the_upload_limit_is_refused(
+    client_as: Callable[[str], Client], settings: Settings
+) -> None:
+    settings.MAX_UPLOAD_BYTES = 100_000
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(KREISE_2024.name, KREISE_2024.read_bytes())  # 24 KB packed, 294 KB unpacked
+    response = client_as("planner").post(UPLOAD, upload_file(KREISE_2024, name="tabelle.zip", data=buffer.getvalue()))
+    assert response.status_code == 400
+    assert (
+        "Das ZIP-Archiv ist entpackt zu groß (294,3\xa0KB); erlaubt sind höchstens 97,7\xa0KB"
+        in response.content.decode()
+    )
+    assert not uploads()

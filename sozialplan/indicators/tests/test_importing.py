@@ -207,6 +207,9 @@ def test_it_imports_the_matched_values_with_the_metadata(district: District, pla
     assert dataset.vintage == "Stichtag 31.12.2024"
     assert (dataset.observation_count, dataset.unmatched_count) == (6, 20)
     assert (dataset.file_name, dataset.sha256, dataset.imported_by) == (KREISE_2024.name, "b" * 64, planner)
+    # The flat file names no source: the reader sets GENESIS and the licence of its downloads.
+    assert dataset.source == "Statistische Ämter des Bundes und der Länder, GENESIS-Online"
+    assert dataset.licence == "Datenlizenz Deutschland – Namensnennung – Version 2.0 (dl-de/by-2-0)"
     assert result.outside_count == 466
     entry = AuditEntry.objects.get(object_type="dataset")
     assert (entry.action, entry.actor, entry.district) == ("imported", planner, None)
@@ -214,12 +217,26 @@ def test_it_imports_the_matched_values_with_the_metadata(district: District, pla
 
 
 def test_a_second_import_changes_nothing(district: District, planner: User) -> None:
+    first = import_table(real(KREISE_2024), user=planner, file_name="a.csv", sha256="c" * 64)
+    stamp = Dataset.objects.get().imported_at
+    second = import_table(real(KREISE_2024), user=planner, file_name="a.csv", sha256="c" * 64)
+    assert not second.changed
+    assert second.unchanged == first.created == 6
+    assert second.summary() == "12411-01-01-4: nichts geändert (6 Werte unverändert). 20 Gebiete nicht zugeordnet."
+    assert Dataset.objects.get().imported_at == stamp
+    assert AuditEntry.objects.filter(object_type="dataset").count() == 1
+
+
+def test_a_second_upload_for_a_district_changes_nothing(district: District, planner: User) -> None:
     first = import_table(real(KREISE_2024), user=planner, file_name="a.csv", sha256="c" * 64, district=district)
     stamp = Dataset.objects.get().imported_at
     second = import_table(real(KREISE_2024), user=planner, file_name="a.csv", sha256="c" * 64, district=district)
     assert not second.changed
-    assert second.unchanged == first.created == 6
-    assert second.summary() == "12411-01-01-4: nichts geändert (6 Werte unverändert). 20 Gebiete nicht zugeordnet."
+    assert second.unchanged == first.created == 3  # Hildburghausen's total, men and women
+    assert (
+        second.summary()
+        == "12411-01-01-4: nichts geändert (3 Werte unverändert). 1.464 Werte anderer Gebiete nicht übernommen."
+    )
     assert Dataset.objects.get().imported_at == stamp
     assert AuditEntry.objects.filter(object_type="dataset").count() == 1
     assert AuditEntry.objects.get(object_type="dataset").district == district
@@ -428,11 +445,27 @@ def test_an_estimate_is_never_overwritten_by_a_file(district: District) -> None:
 
 def test_deleting_a_dataset_removes_its_values_and_is_audited(district: District, planner: User) -> None:
     dataset = import_table(real(KREISE_2024), user=planner, file_name="a.csv", sha256="").dataset
-    delete_dataset(dataset, user=planner, district=district)
+    result = delete_dataset(dataset, user=planner)
+    assert (result.removed, result.kept, result.dataset_deleted) == (6, 0, True)
     assert not Dataset.objects.exists()
     assert not Observation.objects.exists()
     entry = AuditEntry.objects.filter(action="deleted").get()
-    assert (entry.object_type, entry.district, entry.note) == ("dataset", district, "6 Werte gelöscht.")
+    assert (entry.object_type, entry.district, entry.note) == ("dataset", None, "6 Werte gelöscht.")
+
+
+def test_deleting_for_a_district_removes_only_its_values(
+    district: District, other_district: District, planner: User
+) -> None:
+    dataset = import_table(real(KREISE_2024), user=planner, file_name="a.csv", sha256="").dataset
+    result = delete_dataset(dataset, user=planner, district=other_district)
+    assert (result.removed, result.kept, result.dataset_deleted) == (3, 3, False)
+    dataset.refresh_from_db()
+    assert dataset.observation_count == 3
+    assert set(dataset.observations.values_list("region__key", flat=True)) == {"16069"}
+    entry = AuditEntry.objects.filter(action="deleted").get()
+    assert (entry.district, entry.note) == (other_district, "3 Werte gelöscht. 3 Werte anderer Gebiete bleiben.")
+    assert delete_dataset(dataset, user=planner, district=district).dataset_deleted
+    assert not Dataset.objects.exists()
 
 
 def test_values_keep_their_real_numbers_through_the_english_file(district: District) -> None:
@@ -472,6 +505,7 @@ _values = st.builds(
 )
 
 
+@pytest.mark.slow  # a fuzz sweep: `make test-slow` (CI)
 @hypothesis.settings(
     max_examples=60,
     deadline=None,

@@ -7,14 +7,18 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from pytest_django.fixtures import Settings
 
 from sozialplan.indicators.models import Dataset
+from sozialplan.indicators.tests.test_compute import load_gv100ad_population
 from sozialplan.indicators.tests.view_data import estimate_ages
 from sozialplan.regions.models import District, PlanningArea, Region
+from tests.statistics import ZENSUS_DAY
 
 ATLAS = "/zahlen/hildburghausen/atlas/"
 GEOJSON = "/zahlen/hildburghausen/atlas/karte.geojson"
 HILDBURGHAUSEN = "16069024"  # Hildburghausen, Stadt
+AHLSTAEDT = "16069001"
 HELDBURG, UMMERSTADT = "16069063", "16069052"
 
 
@@ -73,6 +77,12 @@ def test_it_says_why_the_share_of_people_aged_80_and_over_is_missing(
     assert "Für diese Auswahl gibt es keine Werte." in html
     assert "80 Jahre und mehr" in html
     assert "ind-map" not in html  # no empty map
+    # No Stichtag over "no values", and the reason once, not once per Gemeinde.
+    name = response.context["params"].definition.name
+    assert f'id="indicator-heading">{name}</h2>' in html
+    assert f'id="table-caption">{name} (%) je Gebiet</caption>' in html
+    assert "Werte für" not in html
+    assert html.count("Für keines der 32 Gebiete berechenbar") == 1
 
 
 def test_it_marks_estimated_values_and_shows_the_method(
@@ -85,6 +95,38 @@ def test_it_marks_estimated_values_and_shows_the_method(
     assert "Schätzung" in row_of(html, HILDBURGHAUSEN)
     assert dataset.method.split("\n")[0][:40] in html.replace("<br>", "\n")
     assert all(row.cell.value.value is not None for row in response.context["result"].rows)
+    # Estimates: no confidence interval, compared with the Kreis (sum of the estimates) by value only.
+    assert "95-%-Konfidenzintervall</th>" not in html
+    assert "Vergleich mit Kreis" in html
+    assert "(Schätzung: Vergleich ohne Signifikanzaussage)</td>" in row_of(html, HILDBURGHAUSEN)
+    assert 'class="ind-note ind-modelled-note"' in html
+    assert "Werte für 32 von 32 Gemeinden" in html
+
+
+def test_it_opens_at_the_stichtag_covering_the_most_gemeinden_and_says_how_many_have_values(
+    client: Client, district: District, real_statistics: tuple[Dataset, Dataset]
+) -> None:
+    load_gv100ad_population(3)  # a later table of three Gemeinden
+    response = client.get(ATLAS, {"indikator": "bevoelkerung"})
+    html = response.content.decode()
+    assert response.context["result"].period == ZENSUS_DAY
+    assert "Bevölkerung, 15.05.2022" in html
+    assert "Werte für 32 von 32 Gemeinden" in html
+    assert "Landkreis Hildburghausen: 61.411" in html  # the Kreis comparator of that day
+    later = client.get(ATLAS, {"indikator": "bevoelkerung", "stichtag": "2022-12-31"}).content.decode()
+    assert "Werte für 3 von 32 Gemeinden" in later
+
+
+def test_it_shows_a_suppressed_share_as_unterdrueckt_and_explains_it(
+    client: Client, real_statistics: tuple[Dataset, Dataset], settings: Settings
+) -> None:
+    settings.SMALL_NUMBER_THRESHOLD = 122  # Ahlstädt: 121 inhabitants (Zensus 2022)
+    note = "Anzahl unter 122, zum Schutz kleiner Fallzahlen nicht gezeigt"
+    html = client.get(ATLAS, {"indikator": "bevoelkerungsdichte"}).content.decode()
+    assert f'<abbr class="ind-suppressed" title="{note}">unterdrückt</abbr>' in row_of(html, AHLSTAEDT)
+    assert f"{note}.</li>" in html
+    counts = client.get(ATLAS, {"indikator": "bevoelkerung"}).content.decode()
+    assert f'<abbr class="ind-suppressed" title="{note}">&lt; 122</abbr>' in row_of(counts, AHLSTAEDT)
 
 
 def test_it_shows_planungsraeume_as_sums_of_their_gemeinden(

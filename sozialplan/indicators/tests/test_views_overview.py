@@ -6,10 +6,15 @@ import re
 
 import pytest
 from django.test import Client
+from pytest_django.fixtures import Settings
 
+from sozialplan.indicators.catalogue import get_indicator
+from sozialplan.indicators.compute import IndicatorValue
 from sozialplan.indicators.models import Dataset
 from sozialplan.indicators.tests.view_data import estimate_ages
+from sozialplan.indicators.views.overview import rug_cell
 from sozialplan.regions.models import District, PlanningArea, Region
+from tests.statistics import STAND_2018
 
 OVERVIEW = "/zahlen/hildburghausen/uebersicht/"
 
@@ -51,17 +56,53 @@ def test_it_lists_the_indicators_it_cannot_compute_with_the_reason(
 def test_it_colours_each_cell_and_says_the_comparison_in_words(
     client: Client, district: District, real_statistics: tuple[Dataset, Dataset]
 ) -> None:
+    html = client.get(OVERVIEW).content.decode()
+    cells = re.findall(
+        r'<td class="kern-table__cell kern-table__cell--numeric ind-cmp ind-cmp--(\w+)">(.*?)</td>', html
+    )
+    # Zensus counts have no interval: not compared, and no estimate is involved.
+    assert cells and {kind for kind, _text in cells} == {"reference", "not_compared"}
+    assert "Vergleich ohne Signifikanzaussage" not in html
+
+
+def test_a_significant_comparison_gets_colour_marker_and_words() -> None:
+    definition = get_indicator("altenquotient")
+    assert definition is not None
+    # Landkreis Hildburghausen 31.12.2018 against Thüringen (see test_compute): significantly lower.
+    value = IndicatorValue("altenquotient", "16069", STAND_2018, 100 * 15824 / 37445, lower=41.6, upper=42.9)
+    cell = rug_cell(definition, value, "lower", "Land")
+    assert (cell.text, cell.comparison, cell.marker, cell.label) == ("42,3", "lower", "▼", "niedriger als Land")
+    modelled = rug_cell(definition, value, "lower", "Land", modelled=True)
+    assert (modelled.comparison, modelled.marker) == ("estimate_lower", "▽")
+    assert modelled.label == "niedriger als Land (Schätzung: Vergleich ohne Signifikanzaussage)"
+
+
+def test_it_compares_estimates_by_value_only_and_says_so(
+    client: Client, district: District, real_statistics: tuple[Dataset, Dataset]
+) -> None:
     estimate_ages(district)
     html = client.get(OVERVIEW).content.decode()
     cells = re.findall(
         r'<td class="kern-table__cell kern-table__cell--numeric ind-cmp ind-cmp--(\w+)">(.*?)</td>', html
     )
-    compared = [(kind, text) for kind, text in cells if kind in {"higher", "lower", "similar"}]
-    assert compared, "the shares of age groups have confidence intervals"
-    labels = {"higher": "höher als Kreis", "lower": "niedriger als Kreis", "similar": "ähnlich wie Kreis"}
-    for kind, text in compared:
-        assert f'<span class="sp-visually-hidden">, {labels[kind]}</span>' in text
-        assert 'class="ind-cmp__marker"' in text or kind == "similar"
+    kinds = {kind for kind, _text in cells}
+    # Estimated Gemeinde ages against their sum for the Kreis: never significant, never better/worse.
+    assert kinds & {"estimate_higher", "estimate_lower"}
+    assert not kinds & {"higher", "lower", "similar", "better", "worse"}
+    labels = {
+        "estimate_higher": ("höher als Kreis", "△"),
+        "estimate_lower": ("niedriger als Kreis", "▽"),
+        "estimate_similar": ("ähnlich wie Kreis", "≈"),
+    }
+    for kind, text in cells:
+        if kind in labels:
+            label, marker = labels[kind]
+            note = "(Schätzung: Vergleich ohne Signifikanzaussage)"
+            assert f'<span class="sp-visually-hidden">, {label} {note}</span>' in text
+            assert f'<span class="ind-cmp__marker" aria-hidden="true">{marker}</span>' in text
+    legend = html[html.index('id="legend-heading"') : html.index('id="rug-heading"')]
+    assert "Schätzung: Vergleich ohne Signifikanzaussage" in legend
+    assert "ind-cmp--estimate_higher ind-cmp--sample" in legend
 
 
 def test_it_compares_with_the_land_when_asked(
@@ -75,6 +116,17 @@ def test_it_compares_with_the_land_when_asked(
     assert "als Kreis</span>" not in html
     # The Land's numbers in the test data are of 31.12.2018, the Gemeinden's of 15.05.2022: nothing to compare.
     assert 'id="id_vergleich_land" name="vergleich" value="land" checked' in html
+
+
+def test_it_shows_a_suppressed_density_as_unterdrueckt_with_the_reason(
+    client: Client, real_statistics: tuple[Dataset, Dataset], settings: Settings
+) -> None:
+    settings.SMALL_NUMBER_THRESHOLD = 122  # Ahlstädt: 121 inhabitants (Zensus 2022)
+    html = client.get(OVERVIEW).content.decode()
+    note = "Anzahl unter 122, zum Schutz kleiner Fallzahlen nicht gezeigt"
+    assert f'<abbr class="ind-suppressed" title="{note}">unterdrückt</abbr>' in html  # the density
+    assert f'<abbr class="ind-suppressed" title="{note}">&lt; 122</abbr>' in html  # the count
+    assert f"„unterdrückt“ (Anteile und Quoten) bzw. „&lt; 122“ (Anzahlen): {note}." in html
 
 
 def test_it_shows_planungsraeume(client: Client, district: District, real_statistics: tuple[Dataset, Dataset]) -> None:

@@ -23,6 +23,7 @@ from sozialplan.indicators import areas as lookup
 from sozialplan.indicators.catalogue import IndicatorDefinition
 from sozialplan.indicators.charts import Bar, BarChart, ReferenceLine
 from sozialplan.indicators.compute import (
+    LEVEL_LABELS,
     Area,
     AreaLevel,
     Benchmarked,
@@ -35,7 +36,7 @@ from sozialplan.indicators.display import comparison_text, interval_text, notes,
 from sozialplan.indicators.numbers import format_number
 from sozialplan.indicators.store import ObservationStore
 from sozialplan.indicators.views._common import NO_VALUE_COLOUR, MethodNote, Scope, method_notes, palette
-from sozialplan.regions.models import Region
+from sozialplan.regions.models import District, Region
 from sozialplan.sources.statistics import SYMBOLS
 
 StrOrPromise = str | Promise
@@ -91,13 +92,14 @@ class AtlasRow:
 
 @dataclass(frozen=True)
 class ReferenceRow:
-    """Kreis or Land under the table: the comparators."""
+    """Kreis or Land under the table: the comparators (``has_value``: a number to compare with)."""
 
     name: str
     level: str
     text: str
     interval: str
     notes: str
+    has_value: bool = False
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,7 @@ class AtlasResult:
     symbols: list[tuple[str, str]]
     estimate: bool
     suppressed: bool
+    modelled: bool = False  # some comparison involves an estimate or projection (by point value, no significance)
 
     @property
     def level_label(self) -> str:
@@ -135,6 +138,40 @@ class AtlasResult:
     @property
     def has_values(self) -> bool:
         return any(row.cell.value.value is not None for row in self.rows)
+
+    @property
+    def shown_period(self) -> dt.date | None:
+        """The Stichtag for headings: only when some area, the Kreis or the Land has a value at it.
+
+        A date over a page of nothing but "no values" would suggest there were values of that day.
+        """
+        if self.has_values or any(ref.has_value for ref in self.references):
+            return self.period
+        return None
+
+    @property
+    def covered(self) -> int:
+        """Areas with a value (a number, or one hidden by small-number suppression)."""
+        return sum(1 for row in self.rows if row.cell.value.has_value)
+
+    @property
+    def coverage_text(self) -> str:
+        """E.g. "Werte für 29 von 32 Gemeinden"."""
+        total = len(self.rows)
+        return ngettext(
+            "Werte für %(count)d von %(total)d %(level)s",
+            "Werte für %(count)d von %(total)d %(level)s",
+            total,
+        ) % {
+            "count": self.covered,
+            "total": total,
+            "level": self.level_label if total != 1 else LEVEL_LABELS.get(self.params.level, ""),
+        }
+
+    @property
+    def has_intervals(self) -> bool:
+        """Whether any area has a confidence interval (estimates and projections have none)."""
+        return any(row.interval_text for row in self.rows)
 
 
 def class_labels(breaks: Sequence[float], decimals: int) -> list[str]:
@@ -163,17 +200,44 @@ def _legend(breaks: list[float], colours: Sequence[str], rows: list[AtlasRow], d
     return entries
 
 
+def _selectable(
+    definition: IndicatorDefinition, areas: Sequence[Area], kreis: Area, store: ObservationStore
+) -> list[dt.date]:
+    """Stichtage of the areas and of the Kreis, newest first (``[]`` without areas).
+
+    The Kreis's count too: a Kreis table alone still gives a page of "no
+    values" with the Kreis as reference, and its period must be selectable.
+    """
+    return sorted(set(periods(definition, [*areas, kreis], store)), reverse=True) if areas else []
+
+
+def available_periods(district: District, definition: IndicatorDefinition, level: AreaLevel) -> list[dt.date]:
+    """The Stichtage the atlas offers for the indicator and level, newest first (the page's and download's rule)."""
+    areas = lookup.areas_for(district, level)
+    kreis = lookup.kreis_area(district)
+    return _selectable(definition, areas, kreis, ObservationStore.for_areas([*areas, kreis]))
+
+
+def unavailable_message(available: Sequence[dt.date]) -> str:
+    """German: the chosen Stichtag has no values; these exist."""
+    days = ", ".join(p.strftime("%d.%m.%Y") for p in available) or _("keine")
+    return _("Für diesen Stichtag gibt es keine Werte dieser Kennzahl. Verfügbare Stichtage: %(days)s.") % {
+        "days": days
+    }
+
+
 def build_atlas(scope: Scope, params: AtlasParams) -> AtlasResult:
-    """Values, classes and colours of one indicator for all areas of a level at a period (``None`` = latest)."""
+    """Values, classes and colours of one indicator for all areas of a level at a period.
+
+    ``params.period`` ``None``: the Stichtag covering the most areas (see
+    :func:`sozialplan.indicators.compute.compute`).
+    """
     definition = params.definition
     district = scope.district
     areas = lookup.areas_for(district, params.level)
     kreis_area, land_area = lookup.kreis_area(district), lookup.land_area(district)
     store = ObservationStore.for_areas([*areas, kreis_area, land_area])
-    # Periods of the areas, and of the Kreis (a Kreis table alone still gives a map of "no values" with
-    # the Kreis reference, and the period must be selectable).
-    reference = [a for a in (kreis_area,) if a is not None]
-    available = sorted(set(periods(definition, [*areas, *reference], store)), reverse=True) if areas else []
+    available = _selectable(definition, areas, kreis_area, store)
     cells = benchmarked(definition, areas, district, params.period, public=scope.public, store=store) if areas else []
     period = next((c.value.period for c in cells if c.value.period is not None), params.period)
     values = [c.value.value for c in cells]
@@ -191,8 +255,8 @@ def build_atlas(scope: Scope, params: AtlasParams) -> AtlasResult:
                 url=scope.profile_url(area.key),
                 value_text=value_text(cell.value, definition),
                 interval_text=interval_text(cell.value, definition),
-                vs_kreis=comparison_text(cell.vs_kreis, _("Kreis")),
-                vs_land=comparison_text(cell.vs_land, _("Land")),
+                vs_kreis=comparison_text(cell.vs_kreis, _("Kreis"), modelled=cell.vs_kreis_modelled),
+                vs_land=comparison_text(cell.vs_land, _("Land"), modelled=cell.vs_land_modelled),
                 notes=notes(cell.value),
                 class_index=index,
                 colour=colours[index] if index is not None else NO_VALUE_COLOUR,
@@ -220,6 +284,7 @@ def build_atlas(scope: Scope, params: AtlasParams) -> AtlasResult:
             for area, label, value in ((kreis_area, _("Kreis"), kreis), (land_area, _("Land"), land))
             if area is not None and value is not None
         ],
+        modelled=any(c.vs_kreis_modelled or c.vs_land_modelled for c in cells),
         breaks=breaks,
         legend=_legend(breaks, colours, rows, definition.decimals),
         chart=_chart(definition, params.level, rows, kreis, land, period),
@@ -234,7 +299,14 @@ def build_atlas(scope: Scope, params: AtlasParams) -> AtlasResult:
 
 def _reference_row(area: Area, label: str, value: IndicatorValue, definition: IndicatorDefinition) -> ReferenceRow:
     remarks = "; ".join(notes(value)) if value.value is None or value.estimate else ""
-    return ReferenceRow(area.name, label, value_text(value, definition), interval_text(value, definition), remarks)
+    return ReferenceRow(
+        area.name,
+        label,
+        value_text(value, definition),
+        interval_text(value, definition),
+        remarks,
+        has_value=value.value is not None,
+    )
 
 
 def _chart(

@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
+from sozialplan.indicators.display import modelled_note, suppressed_note
 from sozialplan.indicators.models import Dataset, DatasetKind
 from sozialplan.regions.models import District
 from sozialplan.workspace.access import get_district, require
@@ -75,6 +76,8 @@ def page_context(request: HttpRequest, scope: Scope, **extra: Any) -> dict[str, 
         "base_template": scope.base_template,
         "public": scope.public,
         "threshold": settings.SMALL_NUMBER_THRESHOLD,
+        "suppressed_note": suppressed_note(),
+        "modelled_note": modelled_note(),
         "links": {
             "start": scope.url("district"),
             "atlas": scope.url("atlas"),
@@ -160,4 +163,8 @@ COMPARISON_COLOURS: dict[str, str] = {
     "higher": "#08519c",
     "lower": "#c6dbef",
     "not_compared": "#ffffff",
+    # By point value (an estimate or projection is involved): one neutral grey, the words say higher/lower.
+    "estimate_higher": "#e3e6ea",
+    "estimate_lower": "#e3e6ea",
+    "estimate_similar": "#e3e6ea",
 }

@@ -22,7 +22,7 @@ from sozialplan.indicators.catalogue import IndicatorDefinition
 from sozialplan.indicators.charts import LineChart, Point, Series
 from sozialplan.indicators.charts_profile import AgePyramid, PyramidBand, SpineChart, SpineRow
 from sozialplan.indicators.compute import COMPARISON_LABELS, Area, IndicatorValue, Profile, compute
-from sozialplan.indicators.display import value_text
+from sozialplan.indicators.display import comparison_key, comparison_label, value_text
 from sozialplan.indicators.numbers import format_number
 from sozialplan.indicators.store import ObservationStore
 from sozialplan.indicators.svg import decimal_year
@@ -65,6 +65,7 @@ def spine_chart(scope: Scope, area: Area, data: Profile) -> SpineChart | None:
         value = cell.value
         centre = cell.land if against_land else cell.kreis
         comparison = cell.vs_land if against_land else cell.vs_kreis
+        modelled = cell.vs_land_modelled if against_land else cell.vs_kreis_modelled
         peer_values: list[float] = []
         if store is not None and value.period is not None:
             computed = compute(definition, peers, value.period, public=scope.public, store=store)
@@ -91,9 +92,13 @@ def spine_chart(scope: Scope, area: Area, data: Profile) -> SpineChart | None:
                 q75=q75,
                 high=high,
                 texts=(texts[0], texts[1], texts[2], texts[3], texts[4], texts[5]),
-                comparison=COMPARISON_LABELS.get(comparison, ""),
-                fill=COMPARISON_COLOURS.get(comparison, "#ffffff"),
+                comparison=comparison_label(comparison, modelled=modelled),
+                fill=COMPARISON_COLOURS.get(comparison_key(comparison, modelled=modelled), "#ffffff"),
                 draw=not (count and area.level == "kreis"),
+                period=german_date(value.period),
+                comparison_short=_("%(label)s (Schätzung)") % {"label": COMPARISON_LABELS.get(comparison, "")}
+                if modelled
+                else "",
             )
         )
     return SpineChart(
@@ -121,29 +126,52 @@ def _points(values: Sequence[IndicatorValue], definition: IndicatorDefinition) -
     )
 
 
+def estimate_note() -> str:
+    """What the series "geschätzt" means (under a chart and in its description)."""
+    return _(
+        "„geschätzt“: Werte aus einer Schätzung für kleine Gebiete, keine amtlichen Zahlen "
+        "(Methode siehe unten unter „Quellen“); in der Tabelle in einer eigenen Spalte."
+    )
+
+
+def split_series(values: Sequence[IndicatorValue]) -> tuple[list[IndicatorValue], list[IndicatorValue]]:
+    """The observed values (not projected) split into official ones and estimates (``estimate=True``)."""
+    observed = [v for v in values if not v.projected]
+    return [v for v in observed if not v.estimate], [v for v in observed if v.estimate]
+
+
 def series_charts(data: Profile, definitions: dict[str, IndicatorDefinition]) -> list[LineChart]:
-    """A line chart for every indicator with more than one period (observed and projected)."""
+    """A line chart for every indicator with more than one period.
+
+    Series: "beobachtet" (official values), "geschätzt" (values of an
+    estimate, e.g. Gemeinde age groups) and the projection; each kind has its
+    own line style and marker and its own column in the table.
+    """
     charts = []
     for code, values in data.series.items():
         definition = definitions.get(code)
         if definition is None or sum(1 for v in values if v.value is not None) < 2:
             continue
-        observed = [v for v in values if not v.projected]
+        observed, estimated = split_series(values)
         projected = [v for v in values if v.projected]
-        series = [Series(_("beobachtet"), _points(observed, definition))]
+        series = [Series(_("beobachtet"), _points(observed, definition), kind="observed")] if observed else []
+        if estimated:
+            series.append(Series(_("geschätzt"), _points(estimated, definition), kind="estimate"))
         if projected:
             variant = projected[0].variant
             label = (
                 _("Vorausberechnung, Variante %(variant)s") % {"variant": variant} if variant else _("Vorausberechnung")
             )
-            series.append(Series(label, _points(projected, definition)))
+            series.append(Series(label, _points(projected, definition), kind="projected"))
+        description = _("Liniendiagramm der Werte je Stichtag; dieselben Zahlen stehen in der Tabelle darunter.")
         charts.append(
             LineChart(
                 ident=f"ind-series-{code}",
                 title=f"{definition.name} ({definition.unit})",
-                description=_("Liniendiagramm der Werte je Stichtag; dieselben Zahlen stehen in der Tabelle darunter."),
+                description=f"{description} {estimate_note()}" if estimated else description,
                 value_label=definition.unit,
                 series=tuple(series),
+                note=estimate_note() if estimated else "",
             )
         )
     return charts
@@ -208,22 +236,27 @@ def projection_chart(area: Area, data: Profile) -> LineChart | None:
     """Observed population and the projected population per variant, plan horizon years highlighted."""
     if not data.projection:
         return None
-    population = [v for v in data.series.get("bevoelkerung", []) if not v.projected and v.value is not None]
-    observed = tuple(
-        Point(decimal_year(v.period), german_date(v.period), v.value, format_number(v.value, 0))
-        for v in population
-        if v.period is not None
-    )
-    series = [Series(_("beobachtet"), observed)] if observed else []
+    official, estimated = split_series([v for v in data.series.get("bevoelkerung", []) if v.value is not None])
+    series: list[Series] = []
+    for label, kind, values in ((_("beobachtet"), "observed", official), (_("geschätzt"), "estimate", estimated)):
+        points = tuple(
+            Point(decimal_year(v.period), german_date(v.period), v.value, format_number(v.value, 0))
+            for v in values
+            if v.period is not None and v.value is not None
+        )
+        if points:
+            series.append(Series(label, points, kind=kind))
     variants: dict[str, list[Point]] = {}
     for point in data.projection:
         day = dt.date(point.year, 12, 31)
         variants.setdefault(point.variant, []).append(
             Point(decimal_year(day), str(point.year), point.value, format_number(point.value, 0))
         )
-    for variant, points in sorted(variants.items()):
+    for number, (variant, projected) in enumerate(sorted(variants.items())):
         label = _("Vorausberechnung, Variante %(variant)s") % {"variant": variant} if variant else _("Vorausberechnung")
-        series.append(Series(label, tuple(points)))
+        # The first variant in the style of projections, further ones in styles no other kind uses.
+        style = None if number == 0 else 2 + number
+        series.append(Series(label, tuple(projected), kind="projected", style_index=style))
     highlight = tuple((decimal_year(dt.date(year, 12, 31)), str(year)) for year in settings.PROJECTION_YEARS)
     years = ", ".join(str(y) for y in settings.PROJECTION_YEARS)
     return LineChart(

@@ -1,9 +1,10 @@
 """Indicator atlas: one indicator for all Gemeinden or Planungsräume as map, table and bar chart.
 
 ``?indikator=<code>&ebene=gemeinde|planungsraum&stichtag=YYYY-MM-DD&klassen=quantile|natural|equal&anzahl=3..7``.
-Every parameter is optional (first catalogue indicator, Gemeinden, latest
-period, quantiles, 5 classes). A bad value shows the form with a German error
-and status 400; the GeoJSON endpoint answers 404 instead.
+Every parameter is optional (first catalogue indicator, Gemeinden, the
+Stichtag covering the most areas, quantiles, 5 classes). A bad value shows
+the form with a German error and status 400; the GeoJSON endpoint answers
+404 instead.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from sozialplan.indicators.views._atlas import (
     AtlasParams,
     build_atlas,
     feature_collection,
+    unavailable_message,
 )
 from sozialplan.indicators.views._common import (
     BOUNDARY_ATTRIBUTION,
@@ -117,12 +119,7 @@ def atlas(request: HttpRequest, district: str, *, public: bool) -> HttpResponse:
     params = form.params()
     result = build_atlas(scope, params)
     if params.period is not None and params.period not in result.periods:
-        available = ", ".join(p.strftime("%d.%m.%Y") for p in result.periods) or _("keine")
-        form.add_error(
-            "stichtag",
-            _("Für diesen Stichtag gibt es keine Werte dieser Kennzahl. Verfügbare Stichtage: %(days)s.")
-            % {"days": available},
-        )
+        form.add_error("stichtag", unavailable_message(result.periods))
         context["periods"] = result.periods
         return render(request, "indicators/atlas.html", page_context(request, scope, **context), status=400)
     query = _query(params, params.period)

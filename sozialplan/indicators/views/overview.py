@@ -3,7 +3,10 @@
 ``?ebene=gemeinde|planungsraum&vergleich=kreis|land``. A cell's colour says
 better / similar / worse (indicators with a polarity) or higher / similar /
 lower (without, in blues) than the comparator, by the 95 % confidence
-interval; the same words are in every cell as text and a marker.
+interval; the same words are in every cell as text and a marker. Where an
+estimate or projection is involved the comparison is by point value only:
+hatched cells with hollow markers (△ ▽ ≈) and the note "Schätzung: Vergleich
+ohne Signifikanzaussage", never better/worse.
 """
 
 from __future__ import annotations
@@ -20,7 +23,14 @@ from django.views.decorators.http import require_safe
 
 from sozialplan.indicators.catalogue import IndicatorDefinition
 from sozialplan.indicators.compute import IndicatorValue, overview
-from sozialplan.indicators.display import COMPARISON_MARKERS, comparison_text, notes, value_text
+from sozialplan.indicators.display import (
+    COMPARISON_MARKERS,
+    comparison_key,
+    comparison_text,
+    modelled_note,
+    notes,
+    value_text,
+)
 from sozialplan.indicators.views._atlas import LEVEL_PLURALS
 from sozialplan.indicators.views._common import Scope, download_links, get_scope, method_notes, page_context
 from sozialplan.indicators.views.atlas import given
@@ -48,10 +58,11 @@ class Column:
 @dataclass(frozen=True)
 class Cell:
     text: str
-    comparison: str  # CSS modifier and key of the legend
+    comparison: str  # CSS modifier and key of the legend ("estimate_higher" … for a comparison by point value)
     marker: str
     label: str  # e.g. "höher als Kreis"
     notes: str
+    suppressed: bool = False  # the text is "unterdrückt" or "< 3" (explained in an <abbr> and a footnote)
 
 
 @dataclass(frozen=True)
@@ -63,18 +74,28 @@ class Row:
     reference: bool = False
 
 
-def _cell(definition: IndicatorDefinition, value: IndicatorValue | None, comparison: str, comparator: str) -> Cell:
+def rug_cell(
+    definition: IndicatorDefinition,
+    value: IndicatorValue | None,
+    comparison: str,
+    comparator: str,
+    *,
+    modelled: bool = False,
+) -> Cell:
+    key = comparison_key(comparison, modelled=modelled)
     return Cell(
         text=value_text(value, definition),
-        comparison=comparison,
-        marker=COMPARISON_MARKERS.get(comparison, ""),
-        label=comparison_text(comparison, comparator) if comparison else "",
+        comparison=key,
+        marker=COMPARISON_MARKERS.get(key, ""),
+        label=comparison_text(comparison, comparator, modelled=modelled) if comparison else "",
         notes="; ".join(notes(value)) if value is None or value.value is None or value.estimate else "",
+        suppressed=value is not None and value.suppressed,
     )
 
 
 def _reference(definition: IndicatorDefinition, value: IndicatorValue | None) -> Cell:
-    return Cell(value_text(value, definition), "reference", "", "", "; ".join(notes(value)) if value else "")
+    remarks = "; ".join(notes(value)) if value else ""
+    return Cell(value_text(value, definition), "reference", "", "", remarks, value is not None and value.suppressed)
 
 
 def build_rows(scope: Scope, level: str, against: str) -> dict[str, Any]:
@@ -102,17 +123,20 @@ def build_rows(scope: Scope, level: str, against: str) -> dict[str, Any]:
         for definition in definitions:
             cell = data.cells.get((area.key, definition.code))
             if cell is None:
-                cells.append(_cell(definition, None, "not_compared", comparator))
+                cells.append(rug_cell(definition, None, "not_compared", comparator))
                 continue
             sources.update(cell.value.sources)
             estimate = estimate or cell.value.estimate
             cmp = cell.vs_kreis if against == "kreis" else cell.vs_land
-            cells.append(_cell(definition, cell.value, cmp, comparator))
+            modelled = cell.vs_kreis_modelled if against == "kreis" else cell.vs_land_modelled
+            cells.append(rug_cell(definition, cell.value, cmp, comparator, modelled=modelled))
         rows.append(Row(area.name, str(LEVEL_PLURALS.get(level, "")), scope.profile_url(area.key), cells))
     missing = [(d, reason) for d, reason in data.missing if isinstance(d, IndicatorDefinition)]
     return {
         "columns": columns,
         "rows": rows,
+        "suppressed": any(cell.suppressed for row in rows for cell in row.cells),
+        "modelled": any(cell.comparison.startswith("estimate_") for row in rows for cell in row.cells),
         "missing": missing,
         "comparator": comparator,
         "sources": sorted(sources),
@@ -131,6 +155,13 @@ LEGEND = (
     ("not_compared", gettext_lazy("nicht verglichen (kein Konfidenzintervall oder kein Wert)")),
 )
 
+#: Comparisons by point value (an estimate or projection is involved): no significance, no better/worse.
+MODELLED_LEGEND = (
+    ("estimate_higher", gettext_lazy("höher")),
+    ("estimate_similar", gettext_lazy("gleich (auf die gezeigten Stellen gerundet)")),
+    ("estimate_lower", gettext_lazy("niedriger")),
+)
+
 
 @require_safe
 def overview_page(request: HttpRequest, district: str, *, public: bool) -> HttpResponse:
@@ -145,6 +176,9 @@ def overview_page(request: HttpRequest, district: str, *, public: bool) -> HttpR
         level=level,
         against=against,
         legend=[(key, COMPARISON_MARKERS[key], label) for key, label in LEGEND],
+        modelled_legend=[
+            (key, COMPARISON_MARKERS[key], f"{label} ({modelled_note()})") for key, label in MODELLED_LEGEND
+        ],
         downloads=download_links(scope, "overview", level=level),
     )
     return render(request, "indicators/overview.html", page_context(request, scope, **context))

@@ -79,6 +79,8 @@ def profile_page(request: HttpRequest, district: str, key: str, *, public: bool)
         "sources": sources,
         "methods": method_notes(sources),
         "estimate": any(cell.value.estimate for _d, cell in numbers),
+        "modelled": any(cell.vs_kreis_modelled or cell.vs_land_modelled for _d, cell in numbers),
+        "suppressed": any(cell.value.suppressed for _d, cell in numbers),
         "downloads": download_links(scope, "profile", key=area.key),
     }
     return render(request, "indicators/profile.html", page_context(request, scope, **context))

@@ -18,6 +18,9 @@ from sozialplan.offerings.models import Offering
 from sozialplan.opendata import hsds
 from sozialplan.opendata import taxonomy as tx
 
+# A sweep over many hostile inputs: runs with `make test-slow` (in CI), keeping the fast suite under a minute.
+pytestmark = pytest.mark.slow
+
 HOSTILE = [
     "\x00",
     "hildburghausen\x00",

@@ -95,3 +95,22 @@ def test_it_hands_the_projection_table_to_its_reader() -> None:
     pytest.importorskip("sozialplan.sources.projection_csv")
     table = _table(PROJECTION.name, read(PROJECTION))
     assert table.format == "projection-csv"
+
+
+def test_a_zip_may_unpack_only_to_the_upload_limit() -> None:
+    archive = _zip({FFCSV_DE.name: read(FFCSV_DE)})
+    assert len(archive) < 100_000 < len(read(FFCSV_DE))  # 24 KB packed, 301 KB unpacked
+    with pytest.raises(SourceError, match=r"Das ZIP-Archiv ist entpackt zu groß .*höchstens 97,7\xa0KB") as error:
+        read_statistics_file("12411-01-01-4_de_flat.zip", archive, max_unzipped_bytes=100_000)
+    assert error.value.file == "12411-01-01-4_de_flat.zip"
+    with pytest.raises(SourceError, match="entpackt zu groß"):
+        read_statistics_file("t.xlsx", classic_as_xlsx(CLASSIC_LAENDER), max_unzipped_bytes=20_000)
+
+
+def test_the_value_limit_reaches_the_flat_file_reader_also_inside_a_zip() -> None:
+    message = "Die Tabelle hat 1.467 Werte; erlaubt sind höchstens 1.000."
+    with pytest.raises(SourceError, match=message):
+        read_statistics_file(FFCSV_DE.name, read(FFCSV_DE), max_values=1000)
+    with pytest.raises(SourceError, match=message):
+        read_statistics_file("t.zip", _zip({FFCSV_DE.name: read(FFCSV_DE)}), max_values=1000)
+    assert len(_table(FFCSV_DE.name, read(FFCSV_DE)).values) == 1467  # no limit by default

@@ -174,3 +174,10 @@ def test_it_reads_periods_and_other_breakdowns_from_header_rows() -> None:
         (dt.date(2018, 12, 31), "", 4.0),
     ]
     assert {v.measure for v in table.values} == {Measure.POPULATION}
+
+
+def test_it_refuses_a_table_with_more_values_than_allowed_before_building_them() -> None:
+    # 16 Länder rows × 54 value columns = 864 values.
+    with pytest.raises(SourceError) as error:
+        read_genesis_classic(read(CLASSIC_LAENDER), file="laender.csv", max_values=100)
+    assert "Die Tabelle hat 864 Werte; erlaubt sind höchstens 100." in str(error.value)

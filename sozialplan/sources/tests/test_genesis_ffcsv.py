@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 import time
 from pathlib import Path
 
@@ -221,3 +222,29 @@ def test_it_tells_the_decimal_mark_from_the_values_when_no_total_says_the_langua
     assert (english.language, german.language) == ("en", "de")
     assert english.values[0].value == pytest.approx(158789.5)
     assert german.values[0].value == pytest.approx(158789.5)
+
+
+def test_it_sets_the_source_and_licence_the_file_does_not_name() -> None:
+    fortschreibung = _read(FFCSV_DE)
+    assert fortschreibung.source == "Statistische Ämter des Bundes und der Länder, GENESIS-Online"
+    assert fortschreibung.licence == "Datenlizenz Deutschland – Namensnennung – Version 2.0 (dl-de/by-2-0)"
+    zensus = _read(FFCSV_ZENSUS_GEMEINDEN)
+    assert zensus.source == "Statistische Ämter des Bundes und der Länder, Zensus 2022"
+    assert zensus.licence == fortschreibung.licence
+    # Without the download name the code is only "1000A": still a Zensus table.
+    assert read_genesis_ffcsv(head_lines(FFCSV_ZENSUS_AGES, 3), file="x.csv").source.endswith("Zensus 2022")
+
+
+def test_it_refuses_more_rows_than_the_importer_takes_before_building_values(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from sozialplan.sources import genesis_ffcsv
+
+    def no_rows(*args: object, **kwargs: object) -> None:
+        raise AssertionError("values were built")
+
+    monkeypatch.setattr(genesis_ffcsv, "_read_rows", no_rows)
+    message = re.escape("Die Tabelle hat 10.787 Werte; erlaubt sind höchstens 10.786.")
+    with pytest.raises(SourceError, match=message) as error:
+        read_genesis_ffcsv(read(FFCSV_ZENSUS_GEMEINDEN), file="zensus.csv", max_values=10_786)
+    assert error.value.file == "zensus.csv"

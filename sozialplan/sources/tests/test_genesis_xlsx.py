@@ -12,13 +12,15 @@ assumption, not a published specification; see genesis_files.py.
 from __future__ import annotations
 
 import io
+import time
 
 import pytest
 from openpyxl import Workbook
 
+from sozialplan.sources import genesis_xlsx
 from sozialplan.sources.errors import SourceError
 from sozialplan.sources.genesis_classic import read_genesis_classic
-from sozialplan.sources.genesis_xlsx import read_genesis_xlsx
+from sozialplan.sources.genesis_xlsx import MAX_COLUMNS, read_genesis_xlsx
 from sozialplan.sources.statistics import AGE_OPEN, StatTable
 from sozialplan.sources.tests.genesis_files import CLASSIC_KREISE, CLASSIC_LAENDER, classic_as_xlsx, read
 
@@ -80,3 +82,45 @@ def test_it_refuses_a_workbook_that_is_no_genesis_table() -> None:
     workbook.save(buffer)
     with pytest.raises(SourceError, match="GENESIS-Tabelle"):
         read_genesis_xlsx(buffer.getvalue(), file="t.xlsx")
+
+
+def _saved(workbook: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_it_refuses_a_workbook_with_cells_in_the_last_column_quickly() -> None:
+    # The reviewer's "bomb": 3,000 rows with one cell each in column XFD (16,384) took 57 s and 866 MB.
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    for row in range(1, 3001):
+        sheet.cell(row=row, column=16_384, value=1)
+    data = _saved(workbook)
+    assert len(data) < 40_000
+    start = time.perf_counter()
+    with pytest.raises(SourceError, match="Zeile 1 reicht über Spalte 500 hinaus"):
+        read_genesis_xlsx(data, file="bombe.xlsx")
+    assert time.perf_counter() - start < 1.0
+
+
+def test_it_refuses_a_row_with_more_cells_than_a_genesis_table_has_before_parsing_it() -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(list(range(MAX_COLUMNS + 1)))
+    with pytest.raises(SourceError, match="eine Zeile hat mehr als 500 Zellen"):
+        read_genesis_xlsx(_saved(workbook), file="breit.xlsx")
+
+
+def test_it_limits_rows_cells_and_the_unpacked_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = classic_as_xlsx(CLASSIC_LAENDER)
+    with pytest.raises(SourceError, match=r"entpackt zu groß .*; erlaubt sind höchstens 1000\xa0Bytes"):
+        read_genesis_xlsx(data, file="t.xlsx", max_unzipped_bytes=1000)
+    monkeypatch.setattr(genesis_xlsx, "MAX_CELLS", 100)
+    with pytest.raises(SourceError, match="mehr als 100 Zellen"):
+        read_genesis_xlsx(data, file="t.xlsx")
+    monkeypatch.setattr(genesis_xlsx, "MAX_ROWS", 5)
+    with pytest.raises(SourceError, match="mehr als 5 Zeilen"):
+        read_genesis_xlsx(data, file="t.xlsx")

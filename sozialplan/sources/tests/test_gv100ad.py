@@ -126,6 +126,7 @@ def test_it_rejects_an_empty_file() -> None:
         list(read_gv100ad(b"  \n"))
 
 
+@pytest.mark.slow  # a fuzz sweep: `make test-slow` (CI)
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=600))
 def test_it_raises_only_source_errors_on_arbitrary_text(text: str) -> None:
@@ -133,6 +134,7 @@ def test_it_raises_only_source_errors_on_arbitrary_text(text: str) -> None:
         list(read_gv100ad(text))
 
 
+@pytest.mark.slow  # a fuzz sweep: `make test-slow` (CI)
 @settings(max_examples=200, deadline=None)
 @given(st.integers(min_value=0, max_value=219), st.characters())
 def test_it_raises_only_source_errors_on_a_mutated_real_line(position: int, char: str) -> None:

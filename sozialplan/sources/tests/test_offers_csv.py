@@ -154,6 +154,7 @@ def test_it_numbers_rows_after_a_multi_line_field_by_their_first_line() -> None:
     assert [(r.line, r.name) for r in parsed.rows] == [(2, "Tafel"), (4, "Bürgerbus")]
 
 
+@pytest.mark.slow  # a fuzz sweep: `make test-slow` (CI)
 @settings(max_examples=300, deadline=None)
 @given(st.binary(max_size=2000))
 def test_it_raises_only_source_errors_on_arbitrary_bytes(data: bytes) -> None:
@@ -161,6 +162,7 @@ def test_it_raises_only_source_errors_on_arbitrary_bytes(data: bytes) -> None:
         read_offers_csv(data)
 
 
+@pytest.mark.slow  # a fuzz sweep: `make test-slow` (CI)
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.lists(st.text(max_size=40), min_size=0, max_size=16), max_size=6))
 def test_it_raises_only_source_errors_on_arbitrary_rows(rows: list[list[str]]) -> None:

@@ -11,6 +11,7 @@ import io
 import zipfile
 from collections.abc import Callable
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -25,6 +26,9 @@ from sozialplan.sources.tests.genesis_files import (
     head_lines,
     read,
 )
+
+# A sweep over many hostile inputs: runs with `make test-slow` (in CI), keeping the fast suite under a minute.
+pytestmark = pytest.mark.slow
 
 FUZZ = settings(
     max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True

@@ -110,7 +110,7 @@ def import_grid_table(
     with transaction.atomic():
         if district is None:
             dataset = import_grid(table, user=actor)
-            stored = len(table.cells)
+            stored = _in_tile(dataset, table).count()  # only cells inside a stored Gemeinde are kept
         else:
             others = _other_cells(grid_dataset_code(table), table, district)
             dataset = import_grid(table, user=actor, gemeinden=district.gemeinden().filter(boundary__isnull=False))

@@ -171,7 +171,10 @@ class ImportResult:
 
     def summary(self) -> str:
         if self.grid_cells is not None:
-            return _("%(cells)s Gitterzellen importiert als Datensatz %(code)s (%(values)s Werte).") % {
+            return _(
+                "%(code)s: %(cells)s Gitterzellen dieser Datei liegen in gespeicherten Gemeinden und sind gespeichert "
+                "(insgesamt %(values)s Zellen im Datensatz)."
+            ) % {
                 "cells": number(self.grid_cells),
                 "code": self.dataset.code,
                 "values": number(self.dataset.observation_count),

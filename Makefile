@@ -18,10 +18,13 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 install: $(STAMP)
 
 ## make demo: install, load the real Landkreis Hildburghausen data into SQLite, serve on :8000
+# The background worker (recomputations of the Bedarfsanalyse) runs beside the
+# server and stops with it.
 demo: $(STAMP)
 	$(BIN)/sozialplan migrate --noinput
 	$(BIN)/sozialplan load-demo
-	$(BIN)/sozialplan runserver 127.0.0.1:8000
+	$(BIN)/sozialplan db_worker --no-reload & WORKER=$$!; trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
+		$(BIN)/sozialplan runserver 127.0.0.1:8000
 
 serve: $(STAMP)
 	$(BIN)/sozialplan runserver 127.0.0.1:8000

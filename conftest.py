@@ -28,6 +28,20 @@ def _fast_password_hashing(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _tasks_run_immediately(settings: Any) -> None:
+    # Production and the demo queue background tasks in the database for
+    # `sozialplan db_worker`; tests run them where they are enqueued.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _no_automatic_needs_recompute(settings: Any) -> None:
+    # Offers, sites and statistics written by tests would each queue a whole
+    # Bedarfsanalyse; the signal tests switch it on with the settings fixture.
+    settings.NEEDS_AUTO_RECOMPUTE = False
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache() -> None:
     # The login throttle counts failures in the cache; tests must not share them.
     from django.core.cache import cache

@@ -13,7 +13,16 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from sozialplan.config.env import env_bool, env_int, env_list, env_str
+from sozialplan.analysis.coverage import DECAY_KINDS
+from sozialplan.config.env import (
+    env_bool,
+    env_choice,
+    env_float,
+    env_int,
+    env_list,
+    env_positive_int_list,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 DATA_DIR = BASE_DIR / "data"
@@ -49,6 +58,7 @@ INSTALLED_APPS = [
     "sozialplan.portal",
     "sozialplan.opendata",
     "sozialplan.indicators",
+    "sozialplan.needs",
 ]
 
 MIDDLEWARE = [
@@ -139,9 +149,38 @@ SMALL_NUMBER_THRESHOLD = env_int("SMALL_NUMBER_THRESHOLD", 3)
 # Plan horizon years for population projections per Gemeinde/Planungsraum.
 PROJECTION_YEARS = [int(y) for y in env_str("PROJECTION_YEARS", "2030,2035,2040").split(",") if y.strip()]
 
+# Bedarfsanalyse (docs/needs-analysis.md). Straight-line distances are multiplied
+# by the detour factor; speeds in km/h; thresholds and catchment in minutes.
+# Every value is checked here, so a typo stops the start-up instead of a run.
+NEEDS_DETOUR_FACTOR = env_float("NEEDS_DETOUR_FACTOR", 1.3, above=0)
+NEEDS_WALK_KMH = env_float("NEEDS_WALK_KMH", 4.5, above=0)
+NEEDS_CAR_KMH = env_float("NEEDS_CAR_KMH", 50.0, above=0)
+NEEDS_THRESHOLDS_MIN = env_positive_int_list("NEEDS_THRESHOLDS_MIN", [15, 30])
+NEEDS_CATCHMENT_MIN = env_float("NEEDS_CATCHMENT_MIN", 30.0, above=0)
+NEEDS_DECAY = env_choice("NEEDS_DECAY", "gaussian", DECAY_KINDS)
+NEEDS_GAP_MODE = env_choice("NEEDS_GAP_MODE", "car", ("walk", "car"))
+NEEDS_GAP_MINUTES = env_float("NEEDS_GAP_MINUTES", 15.0, above=0)
+# A Gemeinde is a reach gap when less than this share (0–1) reaches an offer in NEEDS_GAP_MINUTES.
+NEEDS_GAP_MIN_SHARE = env_float("NEEDS_GAP_MIN_SHARE", 0.8, above=0, maximum=1)
+# … a coverage gap when its 2SFCA ratio is below this multiple of the Kreis's ratio.
+NEEDS_COVERAGE_MIN_RATIO = env_float("NEEDS_COVERAGE_MIN_RATIO", 0.5, above=0)
+# Candidates with a smaller severity (persons × shortfall × pressure) are not listed as gaps.
+NEEDS_GAP_MIN_SEVERITY = env_float("NEEDS_GAP_MIN_SEVERITY", 25.0, minimum=0)
+NEEDS_MAX_SNAP_M = env_float("NEEDS_MAX_SNAP_M", 500.0, above=0)
+NEEDS_REPAIR_TOLERANCE_M = env_float("NEEDS_REPAIR_TOLERANCE_M", 25.0, minimum=0)
+# Demographic pressure of a gap: projected change of the Zielgruppe up to this year.
+NEEDS_PRESSURE_YEAR = env_int("NEEDS_PRESSURE_YEAR", 2035)
+# Recompute in the background when offers, sites or statistics change.
+NEEDS_AUTO_RECOMPUTE = env_bool("NEEDS_AUTO_RECOMPUTE", default=True)
+# Minutes after which a run that waits or runs without finishing counts as dead (no worker,
+# worker crashed): it no longer blocks a new request and pages stop waiting for it.
+NEEDS_RUN_TIMEOUT = env_int("NEEDS_RUN_TIMEOUT", 60, minimum=1)
+
+# Background tasks (Bedarfsanalyse recomputation) are stored in the database and
+# run by `sozialplan db_worker`; the test suite switches to the immediate backend.
 TASKS = {
     "default": {
-        "BACKEND": env_str("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"),
+        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.backend.DatabaseBackend"),
     }
 }
 

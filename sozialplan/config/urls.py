@@ -10,6 +10,7 @@ urlpatterns = [
     path("planung/<slug:district>/statistik/", include("sozialplan.indicators.import_urls")),
     path("planung/<slug:district>/zahlen/", include("sozialplan.indicators.planner_urls")),
     path("planung/<slug:district>/zahlen/", include("sozialplan.indicators.planner_download_urls")),
+    path("planung/<slug:district>/bedarf/", include("sozialplan.needs.urls")),
     path("zahlen/", include("sozialplan.indicators.urls")),
     path("zahlen/", include("sozialplan.indicators.download_urls")),
     path("api/indikatoren/", include("sozialplan.indicators.api_urls")),

@@ -18,6 +18,7 @@ from django.db import transaction
 from sozialplan.accounts.models import Membership, Role
 from sozialplan.catalog.services import load_reference
 from sozialplan.indicators.demo import StatisticsResult, load_demo_statistics
+from sozialplan.needs.demo import NeedsDemoResult, compute_demo_analysis
 from sozialplan.offerings.importing import import_offers_file
 from sozialplan.offerings.models import Provider
 from sozialplan.regions.models import District, Region, RegionKind
@@ -78,6 +79,7 @@ class DemoResult:
     accounts: ImportSummary = field(default_factory=ImportSummary)
     district_created: bool = False
     statistics: StatisticsResult | None = None
+    needs: NeedsDemoResult | None = None
 
     @property
     def changed(self) -> bool:
@@ -137,7 +139,8 @@ def load_demo(
     *, data_dir: Path | None = None, accounts: bool = True, show_progress: bool = False, statistics: bool = True
 ) -> DemoResult:
     """Load reference data, Thüringen's regions, the district, its offers, Planungsräume, demo accounts
-    and (unless ``statistics=False``) the official statistics with the Gemeinden's age estimate and projection."""
+    and (unless ``statistics=False``) the official statistics with the Gemeinden's age estimate and projection,
+    and then the district's Bedarfsanalyse (straight-line distances)."""
     data_dir = data_dir or Path(settings.DATA_DIR)
     load_reference()
     regions = import_region_files(
@@ -155,4 +158,5 @@ def load_demo(
             result.accounts = ensure_accounts(district)
         if statistics:
             result.statistics = load_demo_statistics(data_dir, KREIS_KEY)
+            result.needs = compute_demo_analysis(district, data_changed=result.changed)
     return result

@@ -61,5 +61,5 @@ def test_the_command_runs(tmp_path: Path, settings: Settings, capsys: pytest.Cap
     settings.VAR_DIR = tmp_path
     small = tmp_path / "GV100AD_klein.txt"
     small.write_text("\n".join(GV100AD.read_text(encoding="utf-8").splitlines()[:20]) + "\n", encoding="utf-8")
-    call_command("bench", "--file", str(small), "--naive-budget", "5", "--skip-statistics")
+    call_command("bench", "--file", str(small), "--naive-budget", "5", "--skip-statistics", "--skip-needs")
     assert "Regionen-Import aus GV100AD_klein.txt" in capsys.readouterr().out

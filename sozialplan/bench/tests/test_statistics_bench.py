@@ -83,7 +83,7 @@ def test_the_command_runs_the_statistics_bench(
     tmp_path: Path, settings: Settings, capsys: pytest.CaptureFixture[str]
 ) -> None:
     settings.VAR_DIR = tmp_path
-    call_command("bench", "--skip-regions", "--only", "16069", "--naive-budget", "1")
+    call_command("bench", "--skip-regions", "--skip-needs", "--only", "16069", "--naive-budget", "1")
     out = capsys.readouterr().out
     assert "Statistik-Import aus 1000A-0000_1773175153999_de_flat.csv: 32 Werte" in out
     assert "Regionen-Import" not in out

@@ -42,6 +42,8 @@ class Command(BaseCommand):
         self.stdout.write(f"== Planungsräume aus Verwaltungsgemeinschaften ==\n{result.planning_areas}")
         if result.statistics is not None:
             self.stdout.write(f"== Amtliche Statistik, Schätzung, Vorausberechnung ==\n{result.statistics}")
+        if result.needs is not None:
+            self.stdout.write(f"== Bedarfsanalyse ==\n{result.needs}")
         if not accounts:
             self.stdout.write("Keine Demo-Konten angelegt (DEBUG=False oder --no-accounts).")
         else:

@@ -1,0 +1,1 @@
+"""Pages of the Bedarfsanalyse under ``/planung/<district>/bedarf/`` (see :mod:`sozialplan.needs.urls`)."""

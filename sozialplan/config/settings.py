@@ -175,6 +175,8 @@ NEEDS_AUTO_RECOMPUTE = env_bool("NEEDS_AUTO_RECOMPUTE", default=True)
 # Minutes after which a run that waits or runs without finishing counts as dead (no worker,
 # worker crashed): it no longer blocks a new request and pages stop waiting for it.
 NEEDS_RUN_TIMEOUT = env_int("NEEDS_RUN_TIMEOUT", 60, minimum=1)
+# Finished runs kept per district (older ones and their area results are deleted).
+NEEDS_KEEP_RUNS = env_int("NEEDS_KEEP_RUNS", 5, minimum=1)
 
 # Background tasks (Bedarfsanalyse recomputation) are stored in the database and
 # run by `sozialplan db_worker`; the test suite switches to the immediate backend.

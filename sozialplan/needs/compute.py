@@ -396,6 +396,28 @@ def _compute(run: AnalysisRun, progress: Progress | None) -> None:
         run.status, run.progress, run.progress_text = RunStatus.DONE, 100, _("fertig")
         run.finished_at = timezone.now()
         run.save()
+        prune_runs(run.district_id, keep=int(settings.NEEDS_KEEP_RUNS))
+
+
+def prune_runs(district_id: int, *, keep: int) -> int:
+    """Delete the district's finished and failed runs beyond the newest ``keep`` finished ones; returns how many.
+
+    Runs follow every change of offers, so without this a busy district
+    collects thousands of area rows per run. Gaps keep their decisions (their
+    ``run`` becomes empty); pending runs are never touched. Failed runs older
+    than the oldest kept finished run go too.
+    """
+    done = AnalysisRun.objects.filter(district_id=district_id, status=RunStatus.DONE).order_by("-finished_at", "-pk")
+    kept = list(done.values_list("pk", flat=True)[:keep])
+    if len(kept) < keep:
+        return 0
+    oldest = AnalysisRun.objects.get(pk=kept[-1])
+    old = AnalysisRun.objects.filter(
+        district_id=district_id, status__in=[RunStatus.DONE, RunStatus.FAILED], requested_at__lt=oldest.requested_at
+    ).exclude(pk__in=kept)
+    count = old.count()
+    old.delete()
+    return count
 
 
 def _unplaced_note(categories: list[str]) -> list[str]:

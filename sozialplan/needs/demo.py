@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+
+from sozialplan.needs import signals
 from sozialplan.needs.compute import compute_run
 from sozialplan.needs.models import AnalysisRun, RunStatus
 from sozialplan.regions.models import District
@@ -33,6 +36,9 @@ def compute_demo_analysis(district: District, *, data_changed: bool) -> NeedsDem
     """Compute the district's analysis unless nothing changed and a finished run exists."""
     current = AnalysisRun.objects.current(district)
     if current is not None and not data_changed:
+        # Rewriting unchanged statistics fires the change signals; the current run
+        # already covers this data, so no recomputation is queued for it.
+        signals.covered(district.pk, timezone.now())
         return NeedsDemoResult(lines=[f"Bedarfsanalyse unverändert (Lauf {current.pk})."])
     run = compute_run(AnalysisRun.objects.create(district=district, reason=REASON))
     if run.status != RunStatus.DONE:

@@ -135,6 +135,26 @@ def test_decisions_and_comments_survive_a_recompute_and_gaps_no_longer_found_are
     assert third.parameters["gap_counts"]["no_longer"] >= 1
 
 
+def test_old_runs_are_pruned_but_gaps_keep_their_decisions(
+    district: District, personas: object, settings: Settings
+) -> None:
+    settings.NEEDS_KEEP_RUNS = 2
+    two_offers(district)
+    first = compute(district)
+    failed = AnalysisRun.objects.create(district=district, status=RunStatus.FAILED, reason="Test")
+    gap = Gap.objects.filter(district=district).first()
+    assert gap is not None
+    decide_gap(personas.planner, gap, GapStatus.DISMISSED, "Angebot im Nachbarort")  # type: ignore[attr-defined]
+    second = compute(district)
+    assert AnalysisRun.objects.filter(pk=first.pk).exists()  # two finished runs are kept
+    third = compute(district)
+    remaining = set(AnalysisRun.objects.filter(district=district).values_list("pk", flat=True))
+    assert remaining == {second.pk, third.pk}
+    assert not AreaResult.objects.filter(run_id__in=[first.pk, failed.pk]).exists()
+    gap.refresh_from_db()
+    assert (gap.status, gap.reason, gap.run) == (GapStatus.DISMISSED, "Angebot im Nachbarort", third)
+
+
 def test_a_failing_run_is_marked_failed_and_writes_nothing(district: District, monkeypatch: pytest.MonkeyPatch) -> None:
     two_offers(district)
 

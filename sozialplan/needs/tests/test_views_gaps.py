@@ -320,3 +320,18 @@ def test_an_unknown_gap_is_404(client_as: Callable[[str], Client], district: Dis
     planner = client_as("planner")
     assert planner.get(f"{REGISTER}999999/").status_code == 404
     assert planner.post(f"{REGISTER}999999/entscheidung/", {"status": "confirmed"}).status_code == 404
+
+
+def test_the_gap_page_lists_the_other_gaps_of_its_gemeinde(
+    client_as: Callable[[str], Client], district: District
+) -> None:
+    real_run(district)
+    gap = top_gap(kind="reach", action_field__code=6, target_group__code="senioren")
+    others = Gap.objects.filter(district=district, area_key=gap.area_key, is_current=True).exclude(pk=gap.pk)
+    response = client_as("planner").get(f"{REGISTER}{gap.pk}/")
+    html = response.content.decode()
+    assert f"Weitere Lücken in {gap.area_name}" in html
+    assert others.exists()
+    for other in others:
+        assert f'href="{REGISTER}{other.pk}/"' in html
+    assert f'href="{REGISTER}{gap.pk}/"' not in html.split("Weitere Lücken")[1].split("</section>")[0]

@@ -174,7 +174,26 @@ def detail_context(
         comment_form=comment_form or CommentForm(),
         can_decide=may(user, "needs.decide_gap", gap),
         map_url=reverse("needs:gap_map", kwargs={"district": district.slug, "pk": gap.pk}),
+        related=related_gaps(district, gap),
     )
+
+
+def related_gaps(district: District, gap: Gap) -> list[tuple[Gap, str]]:
+    """The other current gaps of the same Gemeinde, most severe first, with their links.
+
+    Nested Zielgruppen (Senior:innen and Hochbetagte, Familien and Kinder) and
+    offers with two Handlungsfelder make parallel gaps; deciding them side by
+    side is easier than finding them in the register.
+    """
+    others = (
+        Gap.objects.for_district(district)
+        .current()
+        .filter(area_key=gap.area_key)
+        .exclude(pk=gap.pk)
+        .select_related("action_field", "target_group")
+        .order_by("-severity", "pk")[:50]
+    )
+    return [(other, gap_url(district, other.pk)) for other in others]
 
 
 @require_safe

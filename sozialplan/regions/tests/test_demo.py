@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -11,6 +12,7 @@ from pytest_django.fixtures import Settings
 
 from sozialplan.accounts.models import Membership, Role
 from sozialplan.indicators.models import Dataset
+from sozialplan.needs.models import AnalysisRun, RunStatus
 from sozialplan.offerings.models import Offering
 from sozialplan.regions import demo
 from sozialplan.regions.models import District, PlanningArea
@@ -35,8 +37,12 @@ def demo_data(tmp_path: Path, settings: Settings) -> Path:
 
 
 @pytest.mark.slow
-def test_it_loads_the_demo_and_changes_nothing_the_second_time(demo_data: Path) -> None:
-    result = demo.load_demo(data_dir=demo_data)
+def test_it_loads_the_demo_and_changes_nothing_the_second_time(
+    demo_data: Path, settings: Settings, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.NEEDS_AUTO_RECOMPUTE = True
+    with django_capture_on_commit_callbacks(execute=True):
+        result = demo.load_demo(data_dir=demo_data)
     assert result.changed
     district = District.objects.get(slug="hildburghausen")
     assert district.name == "Landkreis Hildburghausen"
@@ -47,8 +53,12 @@ def test_it_loads_the_demo_and_changes_nothing_the_second_time(demo_data: Path) 
     assert result.statistics is not None
     assert Dataset.objects.filter(code="schaetzung-alter-16069").exists()
     assert Dataset.objects.filter(code="vorausberechnung-gemeinden-16069-G2L2W1").exists()
-    again = demo.load_demo(data_dir=demo_data)
+    assert AnalysisRun.objects.filter(district=district, status=RunStatus.DONE).count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        again = demo.load_demo(data_dir=demo_data)
     assert not again.changed
+    # The unchanged statistics are rewritten, but the finished run covers them: nothing is queued.
+    assert list(AnalysisRun.objects.filter(district=district).values_list("status", flat=True)) == [RunStatus.DONE]
 
 
 def test_the_demo_accounts_have_their_documented_roles(demo_data: Path) -> None:

@@ -23,7 +23,7 @@ from sozialplan.indicators.areas import planning_areas
 from sozialplan.indicators.spreadsheet import Cell, Number, Sheet
 from sozialplan.indicators.views._atlas import geometries
 from sozialplan.needs.models import AreaLevel, Gap, Mode
-from sozialplan.needs.results import AreaRow, CategoryResult
+from sozialplan.needs.results import AreaRow, CategoryResult, PointResult
 from sozialplan.regions.models import District, Region
 
 LEVEL_LABELS = dict(AreaLevel.choices)
@@ -214,11 +214,40 @@ def reach_features(district: District, result: CategoryResult) -> dict[str, Any]
         }
         for row in result.areas
     ]
+    if result.supply:
+        features += [_point_feature(result, point) for point in result.points if point.population > 0]
     return {
         "type": "FeatureCollection",
         "features": features,
         "attribution": [BOUNDARY_ATTRIBUTION],
         "method": result.method_note,
+    }
+
+
+def _point_feature(result: CategoryResult, point: PointResult) -> dict[str, Any]:
+    """One demand point (grid cell centre or Gemeinde centre) with its own reachability numbers."""
+    properties: dict[str, Any] = {
+        "Ebene": "Nachfragepunkt",
+        "Schlüssel": point.point_id,
+        "Gebiet": point.gemeinde_name,
+        "Gemeindeschlüssel": point.gemeinde_key,
+        "Handlungsfeld": result.action_field.code,
+        "Zielgruppe": result.target_group.code,
+        "Angebotsart": result.offer_type,
+        "Verkehrsmittel": result.mode,
+        "Personen der Zielgruppe": point.population,
+        "Entfernung zum nächsten Angebot (km)": _km(point.nearest_m),
+        "Zeit zum nächsten Angebot (Minuten)": point.nearest_min,
+    }
+    for t in result.thresholds:
+        properties[f"Angebote in {t} Minuten"] = point.counts.get(t)
+    properties["2SFCA-Versorgungsquote je 1.000"] = point.fca
+    properties["Methode"] = result.method_note
+    return {
+        "type": "Feature",
+        "id": point.point_id,
+        "geometry": {"type": "Point", "coordinates": [point.lon, point.lat]},
+        "properties": properties,
     }
 
 

@@ -65,10 +65,19 @@ def test_the_reachability_geojson_has_boundaries_and_the_method_in_every_feature
     gemeinden = [f for f in features if f["properties"]["Ebene"] == "Gemeinde"]
     assert len(gemeinden) == 32
     assert all(f["geometry"]["type"] in ("Polygon", "MultiPolygon") for f in gemeinden)
-    kreis = features[-1]
+    kreis = next(f for f in features if f["properties"]["Ebene"] == "Landkreis")
     assert kreis["properties"]["Schlüssel"] == "16069"
     assert kreis["geometry"] is not None
     assert 0 <= kreis["properties"]["Anteil in 15 Minuten (%)"] <= 100
+    # Every populated demand point (here the Gemeinde centres of the test data) with its own numbers.
+    points = [f for f in features if f["properties"]["Ebene"] == "Nachfragepunkt"]
+    assert len(points) == 32
+    assert sum(p["properties"]["Personen der Zielgruppe"] for p in points) == pytest.approx(
+        kreis["properties"]["Personen der Zielgruppe"]
+    )
+    first = points[0]["properties"]
+    assert first["Zeit zum nächsten Angebot (Minuten)"] > 0 and first["Entfernung zum nächsten Angebot (km)"] > 0
+    assert isinstance(first["Angebote in 15 Minuten"], int) and isinstance(first["Angebote in 30 Minuten"], int)
 
 
 def test_the_gap_csv_follows_the_register_with_method_and_severity_factors(

@@ -377,6 +377,12 @@ def test_the_map_has_gemeinden_demand_points_and_offers(client_as: Callable[[str
     assert {f["properties"]["key"] for f in layers["area"] if f["properties"]["gap"]} == gap_keys
     hildburghausen = next(f for f in layers["area"] if f["properties"]["key"] == "16069024")
     assert hildburghausen["properties"]["tooltip"].startswith("Hildburghausen, Stadt: ")
+    # A place's tooltip says how many offers it reaches within each threshold (German plural forms).
+    assert all(
+        re.search(r"\d+ Angebote? in 15 Minuten; \d+ Angebote? in 30 Minuten$", f["properties"]["tooltip"])
+        for f in layers["demand"]
+        if "kein Angebot" not in f["properties"]["tooltip"]
+    )
     assert data["method"].startswith("Luftlinie × 1,3")
     assert any("GeoBasis-DE" in a for a in data["attribution"])
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from sozialplan.needs.models import AreaLevel
 from sozialplan.needs.results import CategoryResult, PointResult, SupplyPoint
@@ -89,11 +90,19 @@ def demand_features(points: Iterable[PointResult], thresholds: tuple[int, ...]) 
                 "minutes": minutes(point.nearest_min),
                 "km": km(point.nearest_m),
             }
+        within = "; ".join(
+            ngettext("%(count)s Angebot in %(minutes)s Minuten", "%(count)s Angebote in %(minutes)s Minuten", count)
+            % {"count": count, "minutes": t}
+            for t in thresholds
+            if (count := point.counts.get(t)) is not None
+        )
         tooltip = _("%(gemeinde)s: %(population)s Personen der Zielgruppe; %(reach)s") % {
             "gemeinde": point.gemeinde_name,
             "population": persons(point.population),
             "reach": reach,
         }
+        if within:
+            tooltip = f"{tooltip}; {within}"
         features.append(
             {
                 "type": "Feature",

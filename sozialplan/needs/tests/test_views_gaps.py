@@ -331,6 +331,9 @@ def test_the_gap_page_lists_the_other_gaps_of_its_gemeinde(
     response = client_as("planner").get(f"{REGISTER}{gap.pk}/")
     html = response.content.decode()
     assert f"Weitere Lücken in {gap.area_name}" in html
+    profile = f'href="/planung/hildburghausen/zahlen/gebiet/{gap.area_key}/"'
+    assert profile in html
+    assert client_as("planner").get(f"/planung/hildburghausen/zahlen/gebiet/{gap.area_key}/").status_code == 200
     assert others.exists()
     for other in others:
         assert f'href="{REGISTER}{other.pk}/"' in html

@@ -175,6 +175,8 @@ def detail_context(
         can_decide=may(user, "needs.decide_gap", gap),
         map_url=reverse("needs:gap_map", kwargs={"district": district.slug, "pk": gap.pk}),
         related=related_gaps(district, gap),
+        # The evidence chain starts at the indicators: the Gemeinde's profile (age structure, projection).
+        profile_url=reverse("indicators_planner:profile", kwargs={"district": district.slug, "key": gap.area_key}),
     )
 
 
